@@ -1,0 +1,152 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.proxy.engine;
+
+import java.util.List;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rejects requests that must not reach the phases, right after the server's HTTP codec:
+ * requests the codec could not parse, and requests whose framing is ambiguous (RFC 9112
+ * §3.2 and §6.3), which are the raw material of request smuggling. The client gets a
+ * small error response ({@code Content-Length: 0},
+ * {@code Cache-Control: private, no-store}, {@code Connection: close}) and the connection
+ * is closed. No phase runs for these requests, as in Pingora.
+ */
+final class DownstreamGuard extends ChannelInboundHandlerAdapter {
+
+	static final String NAME = "pingora.guard";
+
+	private static final Logger logger = LoggerFactory.getLogger(DownstreamGuard.class);
+
+	private final int maxHeaders;
+
+	private boolean rejected;
+
+	DownstreamGuard(int maxHeaders) {
+		this.maxHeaders = maxHeaders;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (this.rejected) {
+			ReferenceCountUtil.release(msg);
+			return;
+		}
+		if (msg instanceof HttpRequest request) {
+			Rejection rejection = check(request);
+			if (rejection != null) {
+				reject(ctx, rejection);
+				ReferenceCountUtil.release(msg);
+				return;
+			}
+		}
+		else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+			// A broken body after a good header: the request is already being proxied and
+			// will fail on its own; make sure nothing more is read from this connection.
+			ctx.fireChannelRead(msg);
+			ctx.close();
+			return;
+		}
+		ctx.fireChannelRead(msg);
+	}
+
+	private @Nullable Rejection check(HttpRequest request) {
+		DecoderResult result = request.decoderResult();
+		if (result.isFailure()) {
+			Throwable cause = result.cause();
+			if (cause instanceof TooLongHttpLineException) {
+				return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+			}
+			if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+				return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header too large");
+			}
+			return new Rejection(HttpResponseStatus.BAD_REQUEST, "malformed request: " + cause);
+		}
+		HttpHeaders headers = request.headers();
+		if (headers.size() > this.maxHeaders) {
+			return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+					"more than " + this.maxHeaders + " header fields");
+		}
+		List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+		if (hosts.size() > 1 || (hosts.isEmpty() && HttpVersion.HTTP_1_1.equals(request.protocolVersion()))) {
+			return new Rejection(HttpResponseStatus.BAD_REQUEST, "expected exactly one Host header");
+		}
+		List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+		if (!codings.isEmpty()) {
+			if (HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
+				return new Rejection(HttpResponseStatus.BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
+			}
+			if (!lastCodingIsChunked(codings)) {
+				return new Rejection(HttpResponseStatus.BAD_REQUEST, "Transfer-Encoding does not end with chunked");
+			}
+		}
+		if (HttpMethod.CONNECT.equals(request.method())) {
+			return new Rejection(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
+		}
+		return null;
+	}
+
+	private void reject(ChannelHandlerContext ctx, Rejection rejection) {
+		this.rejected = true;
+		if (logger.isDebugEnabled()) {
+			logger.debug("Rejected request from {}: {} ({})", ctx.channel().remoteAddress(), rejection.reason,
+					rejection.status.code());
+		}
+		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, rejection.status,
+				Unpooled.EMPTY_BUFFER);
+		response.headers()
+			.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO)
+			.set(HttpHeaderNames.CACHE_CONTROL, "private, no-store")
+			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+			.set(HttpHeaderNames.DATE, HttpDate.now());
+		ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+	}
+
+	private static boolean lastCodingIsChunked(List<String> codings) {
+		String last = codings.get(codings.size() - 1);
+		int comma = last.lastIndexOf(',');
+		String coding = ((comma >= 0) ? last.substring(comma + 1) : last).trim();
+		return HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(coding);
+	}
+
+	private record Rejection(HttpResponseStatus status, String reason) {
+	}
+
+}

@@ -1,0 +1,178 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.proxy.engine;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+import dev.pingora.proxy.ProxyHttp;
+import dev.pingora.time.Ticker;
+import dev.pingora.upstream.Connector;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The HTTP proxy service: runs a {@link ProxyHttp} for every request a Reactor Netty
+ * {@link HttpServer} receives. {@link #configure(HttpServer)} installs it on a server;
+ * {@code dev.pingora.server.Server} does that for each listener.
+ *
+ * <p>
+ * Pingora counterpart: {@code pingora_proxy::HttpProxy}.
+ *
+ * @param <C> the type of the per-request context
+ * @since 0.1.0
+ */
+public final class HttpProxy<C> implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+
+	static final AttributeKey<Long> ACCEPTED = AttributeKey.valueOf("pingora.accepted");
+
+	private static final Logger logger = LoggerFactory.getLogger(HttpProxy.class);
+
+	final ProxyHttp<C> proxy;
+
+	final Connector connector;
+
+	final Ticker ticker;
+
+	final ProxySettings settings;
+
+	final Phases phases;
+
+	private final AtomicInteger inflight = new AtomicInteger();
+
+	private final Sinks.Empty<Void> idle = Sinks.empty();
+
+	private volatile boolean shuttingDown;
+
+	/**
+	 * Create the service.
+	 * @param proxy the user's proxy logic
+	 * @param connector the upstream connection pools
+	 * @param ticker the source of time for timings
+	 * @param settings the request path settings
+	 */
+	public HttpProxy(ProxyHttp<C> proxy, Connector connector, Ticker ticker, ProxySettings settings) {
+		this.proxy = Objects.requireNonNull(proxy, "proxy");
+		this.connector = Objects.requireNonNull(connector, "connector");
+		this.ticker = Objects.requireNonNull(ticker, "ticker");
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.phases = Phases.of(proxy);
+	}
+
+	/**
+	 * Create the upstream connector the engine needs: its connections carry the engine's
+	 * upstream handler (interim responses, request line).
+	 * @param loops the event loops for upstream connections, or {@code null} for Reactor
+	 * Netty's defaults
+	 * @param maxConnectionsPerPeer the most connections per peer
+	 * @return a new connector
+	 */
+	public static Connector newConnector(@Nullable LoopResources loops, int maxConnectionsPerPeer) {
+		return new Connector(loops, maxConnectionsPerPeer, UpstreamChannelHandler::install);
+	}
+
+	/**
+	 * Install this service on a server: the request guard on every connection and this
+	 * handler for every request.
+	 * @param server the server
+	 * @return the configured server
+	 */
+	public HttpServer configure(HttpServer server) {
+		Objects.requireNonNull(server, "server");
+		return server.doOnChannelInit((observer, channel, address) -> initChannel(channel)).handle(this);
+	}
+
+	private void initChannel(Channel channel) {
+		channel.attr(ACCEPTED).set(this.ticker.read());
+		if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+			channel.pipeline()
+				.addAfter(NettyPipeline.HttpCodec, DownstreamGuard.NAME,
+						new DownstreamGuard(this.settings.maxHeaders()));
+		}
+	}
+
+	@Override
+	public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
+		this.inflight.incrementAndGet();
+		DefaultSession session;
+		C ctx;
+		try {
+			session = new DefaultSession(this, request, response);
+			ctx = this.proxy.newCtx();
+		}
+		catch (Throwable ex) {
+			requestDone();
+			logger.error("newCtx failed, answering 500", ex);
+			return response.status(500).keepAlive(false).send();
+		}
+		return new ProxyRequest<>(this, session, ctx).run();
+	}
+
+	/**
+	 * Return the number of requests in progress.
+	 * @return the number of requests between header and {@code logging}
+	 */
+	public int inflight() {
+		return this.inflight.get();
+	}
+
+	/**
+	 * Start shutting down: from now on responses close their connections.
+	 */
+	public void beginShutdown() {
+		this.shuttingDown = true;
+		if (this.inflight.get() == 0) {
+			this.idle.tryEmitEmpty();
+		}
+	}
+
+	/**
+	 * Whether {@link #beginShutdown()} was called.
+	 * @return {@code true} while shutting down
+	 */
+	public boolean isShuttingDown() {
+		return this.shuttingDown;
+	}
+
+	/**
+	 * Return a signal that completes once shutdown has begun and no request is in
+	 * progress.
+	 * @return completes when the service is idle
+	 */
+	public Mono<Void> whenIdle() {
+		return Mono.defer(() -> (this.shuttingDown && this.inflight.get() == 0) ? Mono.empty() : this.idle.asMono());
+	}
+
+	void requestDone() {
+		if (this.inflight.decrementAndGet() == 0 && this.shuttingDown) {
+			this.idle.tryEmitEmpty();
+		}
+	}
+
+}

@@ -1,0 +1,441 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+import dev.pingora.proxy.ProxyHttp;
+import dev.pingora.proxy.engine.HttpProxy;
+import dev.pingora.proxy.engine.ProxySettings;
+import dev.pingora.time.Ticker;
+import dev.pingora.upstream.Connector;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.ChannelBindException;
+import reactor.netty.DisposableServer;
+import reactor.netty.channel.ChannelOperations;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * A running proxy: one {@link ProxyHttp} served on one or more listeners, with its own
+ * event loops and upstream connection pools, and a graceful shutdown.
+ *
+ * <pre class="code">
+ * Server server = Server.builder()
+ *     .listen(Listener.tcp(8080))
+ *     .proxy(new MyProxy())
+ *     .build()
+ *     .start();
+ * server.awaitTermination();
+ * </pre>
+ *
+ * <p>
+ * {@link #shutdown()} stops accepting connections, closes idle client connections, lets
+ * requests in progress finish within the {@link ServerConf#gracePeriod() grace period}
+ * (their responses carry {@code Connection: close}), then closes what is left.
+ *
+ * <p>
+ * Pingora counterpart: {@code pingora_core::server::Server} with one
+ * {@code http_proxy_service}.
+ *
+ * @since 0.1.0
+ */
+public final class Server implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Server.class);
+
+	private final ServerConf conf;
+
+	private final List<Listener> listeners;
+
+	private final ProxyHttp<?> proxy;
+
+	private final Ticker ticker;
+
+	private final Function<HttpServer, HttpServer> customizer;
+
+	private final CountDownLatch terminated = new CountDownLatch(1);
+
+	private final List<DisposableServer> bound = new ArrayList<>();
+
+	private @Nullable LoopResources loops;
+
+	private @Nullable Connector connector;
+
+	private @Nullable HttpProxy<?> service;
+
+	private @Nullable ChannelGroup channels;
+
+	private State state = State.NEW;
+
+	private Server(Builder builder) {
+		this.conf = builder.conf;
+		this.listeners = List.copyOf(builder.listeners);
+		this.proxy = Objects.requireNonNull(builder.proxy, "proxy");
+		this.ticker = builder.ticker;
+		this.customizer = builder.customizer;
+	}
+
+	/**
+	 * Start building a server.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Bind every listener and start serving. If a listener cannot bind (its port is
+	 * taken, say), the listeners bound so far are closed and an exception names the
+	 * listener.
+	 * @return this server
+	 * @throws IllegalStateException if the server was started before or a listener cannot
+	 * bind
+	 */
+	public synchronized Server start() {
+		if (this.state != State.NEW) {
+			throw new IllegalStateException("server: " + this.state.name().toLowerCase() + " (expected: new)");
+		}
+		LoopResources eventLoops = LoopResources.create("pingora", this.conf.threads(), true);
+		Connector upstreams = HttpProxy.newConnector(eventLoops, this.conf.maxConnectionsPerPeer());
+		HttpProxy<?> proxyService = newService(upstreams);
+		ChannelGroup group = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+		this.loops = eventLoops;
+		this.connector = upstreams;
+		this.service = proxyService;
+		this.channels = group;
+		try {
+			for (Listener listener : this.listeners) {
+				this.bound.add(bind(listener, eventLoops, proxyService, group));
+			}
+		}
+		catch (RuntimeException ex) {
+			closeNow();
+			this.state = State.TERMINATED;
+			this.terminated.countDown();
+			throw ex;
+		}
+		this.state = State.RUNNING;
+		if (logger.isInfoEnabled()) {
+			logger.info("Pingora proxy listening on {}", boundAddresses());
+		}
+		return this;
+	}
+
+	/**
+	 * Return the addresses the server listens on, in listener order.
+	 * @return the bound addresses
+	 */
+	public synchronized List<SocketAddress> boundAddresses() {
+		List<SocketAddress> addresses = new ArrayList<>(this.bound.size());
+		for (DisposableServer server : this.bound) {
+			addresses.add(server.address());
+		}
+		return addresses;
+	}
+
+	/**
+	 * Return the port of the first TCP listener, useful when it was bound to port 0.
+	 * @return the port
+	 * @throws IllegalStateException if the server has no bound TCP listener
+	 */
+	public synchronized int port() {
+		for (DisposableServer server : this.bound) {
+			if (server.address() instanceof java.net.InetSocketAddress inet) {
+				return inet.getPort();
+			}
+		}
+		throw new IllegalStateException("server: no TCP listener is bound");
+	}
+
+	/**
+	 * Return the number of requests in progress.
+	 * @return the number of requests
+	 */
+	public int inflight() {
+		HttpProxy<?> proxyService = this.service;
+		return (proxyService != null) ? proxyService.inflight() : 0;
+	}
+
+	/**
+	 * Whether the server is serving requests.
+	 * @return {@code true} between {@link #start()} and {@link #shutdown()}
+	 */
+	public synchronized boolean isRunning() {
+		return this.state == State.RUNNING;
+	}
+
+	/**
+	 * Shut down gracefully within the configured grace period. Blocks until done; call it
+	 * from an application thread, never from an event loop.
+	 */
+	public void shutdown() {
+		shutdown(this.conf.gracePeriod());
+	}
+
+	/**
+	 * Shut down gracefully within the given grace period. Blocks until done.
+	 * @param gracePeriod how long requests in progress may take to finish
+	 */
+	public void shutdown(Duration gracePeriod) {
+		Objects.requireNonNull(gracePeriod, "gracePeriod");
+		HttpProxy<?> proxyService;
+		synchronized (this) {
+			if (this.state != State.RUNNING) {
+				return;
+			}
+			this.state = State.STOPPING;
+			proxyService = Objects.requireNonNull(this.service);
+		}
+		logger.info("Pingora proxy shutting down, {} request(s) in progress, grace period {}", proxyService.inflight(),
+				gracePeriod);
+		proxyService.beginShutdown();
+		this.bound.forEach(DisposableServer::dispose);
+		closeIdleConnections();
+		try {
+			proxyService.whenIdle().block(gracePeriod);
+		}
+		catch (IllegalStateException ex) {
+			logger.warn("Grace period {} over with {} request(s) in progress; closing their connections", gracePeriod,
+					proxyService.inflight());
+		}
+		synchronized (this) {
+			closeNow();
+			this.state = State.TERMINATED;
+		}
+		this.terminated.countDown();
+		logger.info("Pingora proxy stopped");
+	}
+
+	/**
+	 * Block until the server has shut down.
+	 * @throws InterruptedException if the thread is interrupted while waiting
+	 */
+	public void awaitTermination() throws InterruptedException {
+		this.terminated.await();
+	}
+
+	/**
+	 * Shut down gracefully; the same as {@link #shutdown()}.
+	 */
+	@Override
+	public void close() {
+		shutdown();
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private HttpProxy<?> newService(Connector upstreams) {
+		ProxySettings settings = new ProxySettings(this.conf.maxRetries(), this.conf.retryBufferSize(),
+				this.conf.maxHeaders(), this.conf.forwardedHeaders());
+		return new HttpProxy(this.proxy, upstreams, this.ticker, settings);
+	}
+
+	private DisposableServer bind(Listener listener, LoopResources eventLoops, HttpProxy<?> proxyService,
+			ChannelGroup group) {
+		if (listener.isUnix()) {
+			deleteStaleSocket(Objects.requireNonNull(listener.path()));
+		}
+		HttpServer server = HttpServer.create()
+			.bindAddress(listener::bindAddress)
+			.runOn(eventLoops)
+			.channelGroup(group)
+			.protocol(HttpProtocol.HTTP11)
+			.idleTimeout(this.conf.keepaliveTimeout())
+			.httpRequestDecoder((spec) -> spec.maxInitialLineLength(this.conf.maxRequestLineLength())
+				.maxHeaderSize(this.conf.maxHeaderSize())
+				.allowDuplicateContentLengths(false));
+		Duration readTimeout = this.conf.readTimeout();
+		if (readTimeout != null) {
+			server = server.readTimeout(readTimeout);
+		}
+		if (this.conf.keepaliveRequestLimit() > 0) {
+			server = server.maxKeepAliveRequests(this.conf.keepaliveRequestLimit());
+		}
+		server = this.customizer.apply(proxyService.configure(server));
+		try {
+			return server.bindNow();
+		}
+		catch (ChannelBindException ex) {
+			throw new IllegalStateException("listener " + listener + ": cannot bind (" + rootMessage(ex)
+					+ "); another process may hold the address: stop it or choose another port", ex);
+		}
+		catch (RuntimeException ex) {
+			if (ex.getCause() instanceof BindException) {
+				throw new IllegalStateException("listener " + listener + ": cannot bind (" + rootMessage(ex)
+						+ "); another process may hold the address: stop it or choose another port", ex);
+			}
+			throw ex;
+		}
+	}
+
+	private void closeIdleConnections() {
+		ChannelGroup group = this.channels;
+		if (group == null) {
+			return;
+		}
+		for (Channel channel : group) {
+			if (ChannelOperations.get(channel) == null) {
+				channel.close();
+			}
+		}
+	}
+
+	private void closeNow() {
+		this.bound.forEach(DisposableServer::disposeNow);
+		ChannelGroup group = this.channels;
+		if (group != null) {
+			group.close().awaitUninterruptibly(5000);
+		}
+		Connector upstreams = this.connector;
+		if (upstreams != null) {
+			upstreams.close();
+		}
+		LoopResources eventLoops = this.loops;
+		if (eventLoops != null) {
+			eventLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+		}
+	}
+
+	private static void deleteStaleSocket(Path path) {
+		try {
+			Files.deleteIfExists(path);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("listener unix:" + path + ": cannot remove the stale socket file", ex);
+		}
+	}
+
+	private static String rootMessage(Throwable throwable) {
+		Throwable current = throwable;
+		while (current.getCause() != null && current.getCause() != current) {
+			current = current.getCause();
+		}
+		return String.valueOf(current.getMessage());
+	}
+
+	private enum State {
+
+		NEW, RUNNING, STOPPING, TERMINATED
+
+	}
+
+	/**
+	 * Builds a {@link Server}.
+	 */
+	public static final class Builder {
+
+		private ServerConf conf = ServerConf.defaults();
+
+		private final List<Listener> listeners = new ArrayList<>();
+
+		private @Nullable ProxyHttp<?> proxy;
+
+		private Ticker ticker = Ticker.system();
+
+		private Function<HttpServer, HttpServer> customizer = Function.identity();
+
+		private Builder() {
+		}
+
+		/**
+		 * Set the server settings.
+		 * @param conf the settings
+		 * @return this builder
+		 */
+		public Builder conf(ServerConf conf) {
+			this.conf = Objects.requireNonNull(conf, "conf");
+			return this;
+		}
+
+		/**
+		 * Add a listener.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder listen(Listener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
+		/**
+		 * Set the proxy logic.
+		 * @param proxy the proxy
+		 * @return this builder
+		 */
+		public Builder proxy(ProxyHttp<?> proxy) {
+			this.proxy = Objects.requireNonNull(proxy, "proxy");
+			return this;
+		}
+
+		/**
+		 * Set the source of time for request timings.
+		 * @param ticker the ticker
+		 * @return this builder
+		 */
+		public Builder ticker(Ticker ticker) {
+			this.ticker = Objects.requireNonNull(ticker, "ticker");
+			return this;
+		}
+
+		/**
+		 * Customize every listener's Reactor Netty server after the engine configured it.
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder serverCustomizer(Function<HttpServer, HttpServer> customizer) {
+			this.customizer = this.customizer.andThen(Objects.requireNonNull(customizer, "customizer"));
+			return this;
+		}
+
+		/**
+		 * Build the server; it is not started.
+		 * @return the server
+		 * @throws IllegalStateException if no proxy or no listener was given
+		 */
+		public Server build() {
+			if (this.proxy == null) {
+				throw new IllegalStateException(
+						"proxy: none (expected: a ProxyHttp, set with Server.builder().proxy(..))");
+			}
+			if (this.listeners.isEmpty()) {
+				throw new IllegalStateException(
+						"listeners: none (expected: at least one, added with Server.builder().listen(Listener.tcp(port)))");
+			}
+			return new Server(this);
+		}
+
+	}
+
+}
