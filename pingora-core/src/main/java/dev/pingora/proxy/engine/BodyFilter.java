@@ -34,35 +34,45 @@ import reactor.core.publisher.Mono;
 interface BodyFilter {
 
 	/**
+	 * Marks the end of the body in the stream; never sent.
+	 */
+	ByteBuf END = Unpooled.unreleasableBuffer(Unpooled.buffer(0, 0));
+
+	/**
 	 * Run the phases on one chunk.
 	 * @param chunk the chunk, whose data the engine owns
 	 * @return the delay before the chunk is passed on
 	 */
 	Duration apply(BodyChunk chunk);
 
+	/**
+	 * Apply the phases to a body: each chunk in turn, then the end-of-stream call.
+	 */
 	default Flux<ByteBuf> filter(Flux<ByteBuf> body) {
-		return body.concatMap((data) -> run(data, false), 0)
-			.concatWith(Mono.defer(() -> run(Unpooled.EMPTY_BUFFER, true)))
+		long[] delay = new long[1];
+		return body.concatWith(Mono.just(END)).<ByteBuf>handle((data, sink) -> {
+			boolean end = data == END;
+			BodyChunk chunk = new BodyChunk(end ? Unpooled.EMPTY_BUFFER : data, end);
+			Duration wait;
+			try {
+				wait = apply(chunk);
+			}
+			catch (Throwable ex) {
+				ReferenceCountUtil.safeRelease(chunk.data());
+				sink.error(ex);
+				return;
+			}
+			ByteBuf result = chunk.data();
+			if (result.isReadable()) {
+				delay[0] = (wait.isNegative()) ? 0 : wait.toNanos();
+				sink.next(result);
+			}
+			else {
+				result.release();
+			}
+		})
+			.delayUntil((chunk) -> (delay[0] > 0) ? Mono.delay(Duration.ofNanos(delay[0])) : Mono.empty())
 			.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
-	}
-
-	private Mono<ByteBuf> run(ByteBuf data, boolean endOfStream) {
-		BodyChunk chunk = new BodyChunk(data, endOfStream);
-		Duration delay;
-		try {
-			delay = apply(chunk);
-		}
-		catch (Throwable ex) {
-			ReferenceCountUtil.safeRelease(chunk.data());
-			return Mono.error(ex);
-		}
-		ByteBuf result = chunk.data();
-		if (!result.isReadable()) {
-			result.release();
-			return (delay.isZero() || delay.isNegative()) ? Mono.empty() : Mono.delay(delay).then(Mono.empty());
-		}
-		Mono<ByteBuf> next = Mono.just(result);
-		return (delay.isZero() || delay.isNegative()) ? next : next.delayElement(delay);
 	}
 
 }

@@ -75,6 +75,8 @@ final class UpstreamAttempt<C> {
 
 	private volatile boolean responseStarted;
 
+	private volatile boolean responseComplete;
+
 	private volatile @Nullable Channel channel;
 
 	private String clientUri = "/";
@@ -218,15 +220,30 @@ final class UpstreamAttempt<C> {
 		if (headers.contains(HttpHeaderNames.TRAILER)) {
 			forwardTrailers(clientResponse);
 		}
-		Flux<ByteBuf> body = this.request.downstreamBody(connection.inbound()
-			.receive()
-			.retain()
-			.onErrorMap((ex) -> UpstreamErrors.classify(ex, true, true, this.peer)));
-		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx),
-				() -> Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx),
-						() -> this.session.sendProxied(response, body)
-							.onErrorMap((ex) -> !(ex instanceof ProxyError), (ex) -> ProxyError
-								.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", ex))));
+		Flux<ByteBuf> body = this.request
+			.downstreamBody(connection.inbound()
+				.receive()
+				.retain()
+				.onErrorMap((ex) -> UpstreamErrors.classify(ex, true, true, this.peer)))
+			.doOnComplete(() -> this.responseComplete = true);
+		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx), () -> Monos
+			.then(this.proxy.responseFilter(this.session, response, this.request.ctx), () -> this.session
+				.sendProxied(response, body)
+				.onErrorMap((ex) -> !(ex instanceof ProxyError),
+						(ex) -> ProxyError.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", ex))
+				.then(Mono.defer(this::checkResponseComplete))));
+	}
+
+	/**
+	 * Reactor Netty completes a send quietly when the client connection closes under it;
+	 * a body that did not reach its end means the client went away.
+	 */
+	private Mono<Void> checkResponseComplete() {
+		if (this.responseComplete) {
+			return Mono.empty();
+		}
+		return Mono.error(ProxyError.downstream(ErrorType.CONNECTION_CLOSED,
+				"the client closed the connection before the response was complete", null));
 	}
 
 	private void forwardTrailers(HttpClientResponse clientResponse) {

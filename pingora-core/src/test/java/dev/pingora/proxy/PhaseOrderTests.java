@@ -1,0 +1,180 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.proxy;
+
+import java.io.BufferedReader;
+import java.time.Duration;
+import java.util.List;
+
+import dev.pingora.error.ErrorSource;
+import dev.pingora.error.ErrorType;
+import dev.pingora.server.Server;
+import dev.pingora.test.Gateways;
+import dev.pingora.test.Ports;
+import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.RawOrigin;
+import dev.pingora.test.RecordingProxyHttp;
+import dev.pingora.test.TestOrigin;
+import dev.pingora.upstream.HttpPeer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for the phase order of {@link ProxyHttp}: the four paths drawn in
+ * {@code docs/user-guide/phases.md}, each asserted on a real gateway, origin and client.
+ */
+class PhaseOrderTests {
+
+	private static final List<String> SUCCESS = List.of("earlyRequestFilter", "requestFilter", "proxyUpstreamFilter",
+			"upstreamPeer", "connectedToUpstream", "upstreamRequestFilter", "requestBodyFilter",
+			"upstreamResponseFilter", "responseFilter", "upstreamResponseBodyFilter", "responseBodyFilter", "logging");
+
+	private Server gateway;
+
+	private AutoCloseable origin;
+
+	@AfterEach
+	void stop() throws Exception {
+		if (this.gateway != null) {
+			this.gateway.shutdown(Duration.ZERO);
+		}
+		if (this.origin != null) {
+			this.origin.close();
+		}
+	}
+
+	@Test
+	void successRunsEveryPhaseOnceInOrder() throws Exception {
+		TestOrigin origin = TestOrigin.hello("hello");
+		this.origin = origin;
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client.exchange("GET /ok HTTP/1.1\r\nHost: example.test\r\n\r\n");
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.text()).isEqualTo("hello");
+		}
+		RecordingProxyHttp.Ctx ctx = proxy.next();
+		assertThat(ctx.phases).containsExactlyElementsOf(SUCCESS);
+		assertThat(ctx.error).isNull();
+		assertNoMoreLogging(proxy);
+	}
+
+	@Test
+	void requestFilterShortCircuitSkipsTheUpstreamAndKeepsTheConnection() throws Exception {
+		TestOrigin origin = TestOrigin.hello("from the origin");
+		this.origin = origin;
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client
+				.exchange("GET /short HTTP/1.1\r\nHost: example.test\r\nx-short-circuit: yes\r\n\r\n");
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.header("x-answered-by")).isEqualTo("requestFilter");
+			assertThat(response.text()).isEqualTo("from the filter");
+			assertThat(proxy.next().phases).containsExactly("earlyRequestFilter", "requestFilter", "logging");
+			assertThat(origin.requests()).isEmpty();
+
+			RawHttpClient.Response second = client.exchange("GET /next HTTP/1.1\r\nHost: example.test\r\n\r\n");
+			assertThat(second.status()).isEqualTo(200);
+			assertThat(second.text()).isEqualTo("from the origin");
+			assertThat(proxy.next().phases).containsExactlyElementsOf(SUCCESS);
+		}
+		assertNoMoreLogging(proxy);
+	}
+
+	@Test
+	void connectFailureIsRetriedOnASecondPeer() throws Exception {
+		TestOrigin origin = TestOrigin.hello("second peer");
+		this.origin = origin;
+		int refused = Ports.refused();
+		RecordingProxyHttp proxy = new RecordingProxyHttp(
+				(attempt) -> HttpPeer.of("127.0.0.1", (attempt == 1) ? refused : origin.port()))
+			.retryConnectFailures();
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: example.test\r\n\r\n");
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.text()).isEqualTo("second peer");
+		}
+		RecordingProxyHttp.Ctx ctx = proxy.next();
+		assertThat(ctx.phases).containsExactly("earlyRequestFilter", "requestFilter", "proxyUpstreamFilter",
+				"upstreamPeer", "failToConnect", "upstreamPeer", "connectedToUpstream", "upstreamRequestFilter",
+				"requestBodyFilter", "upstreamResponseFilter", "responseFilter", "upstreamResponseBodyFilter",
+				"responseBodyFilter", "logging");
+		assertThat(ctx.attempts).isEqualTo(2);
+		assertNoMoreLogging(proxy);
+	}
+
+	@Test
+	void upstreamDyingMidResponseEndsInErrorWhileProxyAndAClosedClientConnection() throws Exception {
+		RawOrigin origin = RawOrigin.start((socket, index) -> {
+			BufferedReader reader = RawOrigin.reader(socket);
+			RawOrigin.readHead(reader);
+			RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000));
+		});
+		this.origin = origin;
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client.exchange("GET /big HTTP/1.1\r\nHost: example.test\r\n\r\n");
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.body().length).isLessThan(100000);
+			assertThat(client.isClosedByPeer(5000)).isTrue();
+		}
+		RecordingProxyHttp.Ctx ctx = proxy.next();
+		assertThat(ctx.phases).containsExactly("earlyRequestFilter", "requestFilter", "proxyUpstreamFilter",
+				"upstreamPeer", "connectedToUpstream", "upstreamRequestFilter", "requestBodyFilter",
+				"upstreamResponseFilter", "responseFilter", "errorWhileProxy", "failToProxy", "logging");
+		assertThat(ctx.error).isNotNull();
+		assertThat(ctx.error.source()).isEqualTo(ErrorSource.UPSTREAM);
+		assertThat(ctx.error.type()).isEqualTo(ErrorType.READ_ERROR);
+		assertNoMoreLogging(proxy);
+	}
+
+	@Test
+	void loggingRunsOnceWhenTheClientGoesAwayMidResponse() throws Exception {
+		RawOrigin origin = RawOrigin.start((socket, index) -> {
+			BufferedReader reader = RawOrigin.reader(socket);
+			RawOrigin.readHead(reader);
+			RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000));
+			// Hold the rest of the body until the gateway gives up the connection.
+			socket.getInputStream().read();
+		});
+		this.origin = origin;
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			client.send("GET /slow HTTP/1.1\r\nHost: example.test\r\n\r\n");
+			assertThat(client.input().readNBytes(20)).isNotEmpty();
+		}
+		RecordingProxyHttp.Ctx ctx = proxy.next();
+		assertThat(ctx.phases).endsWith("logging");
+		assertThat(ctx.phases).filteredOn("logging"::equals).hasSize(1);
+		assertThat(ctx.error).isNotNull();
+		assertThat(ctx.error.source()).isEqualTo(ErrorSource.DOWNSTREAM);
+		assertNoMoreLogging(proxy);
+	}
+
+	private static void assertNoMoreLogging(RecordingProxyHttp proxy) {
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(proxy.completed()::isEmpty);
+	}
+
+}
