@@ -41,6 +41,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -96,17 +98,36 @@ public final class Connector implements AutoCloseable {
 	}
 
 	/**
-	 * Return the client for a peer.
+	 * Return the client for a peer if it exists already. This is the per-request path and
+	 * never blocks.
+	 * @param peer the peer
+	 * @param fresh {@code true} for a client that always opens a new connection
+	 * @return the client, or {@code null} if the peer has none yet
+	 */
+	public @Nullable HttpClient cachedClient(HttpPeer peer, boolean fresh) {
+		Objects.requireNonNull(peer, "peer");
+		Clients entry = this.clients.get(peer);
+		return (entry != null) ? select(entry, fresh) : null;
+	}
+
+	/**
+	 * Return the client for a peer, creating it on first use. Creation may block (a TLS
+	 * context reads certificate files and seeds its random source), so it runs on
+	 * Reactor's bounded elastic scheduler, never on an event loop.
 	 * @param peer the peer
 	 * @param fresh {@code true} for a client that always opens a new connection
 	 * @return the client
 	 */
-	public HttpClient client(HttpPeer peer, boolean fresh) {
-		Objects.requireNonNull(peer, "peer");
-		Clients entry = this.clients.get(peer);
-		if (entry == null) {
-			entry = this.clients.computeIfAbsent(peer, this::create);
+	public Mono<HttpClient> client(HttpPeer peer, boolean fresh) {
+		HttpClient cached = cachedClient(peer, fresh);
+		if (cached != null) {
+			return Mono.just(cached);
 		}
+		return Mono.fromCallable(() -> select(this.clients.computeIfAbsent(peer, this::create), fresh))
+			.subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private static HttpClient select(Clients entry, boolean fresh) {
 		return fresh ? entry.fresh : entry.pooled;
 	}
 

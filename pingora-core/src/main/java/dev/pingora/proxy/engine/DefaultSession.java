@@ -17,6 +17,7 @@
 package dev.pingora.proxy.engine;
 
 import java.net.SocketAddress;
+import java.util.function.BiFunction;
 
 import dev.pingora.http.HopByHopHeaders;
 import dev.pingora.http.RequestHeader;
@@ -30,15 +31,20 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * The {@link Session} of one downstream request, over Reactor Netty's server request and
@@ -140,6 +146,14 @@ final class DefaultSession implements Session, TimingDigest {
 		return this.upgradeRequest;
 	}
 
+	/**
+	 * Whether this is a WebSocket handshake ({@code Upgrade: websocket} on a GET).
+	 */
+	boolean isWebsocketRequest() {
+		return this.upgradeRequest && HttpMethod.GET.equals(this.request.method()) && HttpHeaderValues.WEBSOCKET
+			.contentEqualsIgnoreCase(this.requestHeader.header(HttpHeaderNames.UPGRADE));
+	}
+
 	@Override
 	public Mono<Void> respond(ResponseHeader header, ByteBuf body) {
 		if (!markWritten(header)) {
@@ -190,6 +204,28 @@ final class DefaultSession implements Session, TimingDigest {
 		}
 		writeHeader(header);
 		return this.response.send(body).then();
+	}
+
+	/**
+	 * Answer the client's WebSocket handshake with 101 (the header's fields included) and
+	 * run the handler on the upgraded connection.
+	 */
+	Mono<Void> sendWebsocket(ResponseHeader header, @Nullable String protocol,
+			BiFunction<? super WebsocketInbound, ? super WebsocketOutbound, ? extends Publisher<Void>> handler) {
+		if (!markWritten(header)) {
+			return Mono.empty();
+		}
+		HttpHeaders fields = this.response.responseHeaders();
+		if (header.headers() != fields) {
+			fields.set(header.headers());
+		}
+		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder()
+			.maxFramePayloadLength(16 * 1024 * 1024)
+			.handlePing(false);
+		if (protocol != null) {
+			spec.protocols(protocol);
+		}
+		return this.response.sendWebsocket(handler, spec.build());
 	}
 
 	/**

@@ -30,6 +30,7 @@ import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.upstream.HttpPeer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -38,6 +39,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -47,6 +49,9 @@ import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * One upstream attempt of a request (Pingora's {@code proxy_to_upstream}): get a
@@ -58,6 +63,8 @@ import reactor.netty.http.client.HttpClientResponse;
  * @param <C> the type of the per-request context
  */
 final class UpstreamAttempt<C> {
+
+	private static final int MAX_FRAME_PAYLOAD = 16 * 1024 * 1024;
 
 	private final ProxyRequest<C> request;
 
@@ -98,13 +105,19 @@ final class UpstreamAttempt<C> {
 	}
 
 	Mono<Void> run() {
-		HttpClient client;
-		try {
-			client = this.request.engine.connector.client(this.peer, this.fresh);
+		HttpClient client = this.request.engine.connector.cachedClient(this.peer, this.fresh);
+		if (client != null) {
+			return exchange(client);
 		}
-		catch (RuntimeException ex) {
-			return Mono.error(ProxyError.internal("no client for peer " + this.peer, ex));
-		}
+		return newClient(this.fresh).flatMap(this::exchange);
+	}
+
+	private Mono<HttpClient> newClient(boolean fresh) {
+		return this.request.engine.connector.client(this.peer, fresh)
+			.onErrorMap((ex) -> ProxyError.internal("cannot set up a client for peer " + this.peer, ex));
+	}
+
+	private Mono<Void> exchange(HttpClient client) {
 		RequestHeader downstream = this.session.requestHeader();
 		String target = downstream.uri();
 		// Reactor Netty needs an origin-form target it can parse; the real one is written
@@ -125,6 +138,73 @@ final class UpstreamAttempt<C> {
 			if (connection != null) {
 				UpstreamChannelHandler.unbind(connection, this);
 			}
+		});
+	}
+
+	/**
+	 * Proxy a WebSocket handshake and then its frames. The upstream handshake is done
+	 * first, on a connection of its own (upgraded connections never go back to the pool);
+	 * the client gets its 101 only once the upstream accepted. Because the handshake
+	 * request is sent when the connection opens, {@code upstreamRequestFilter} runs
+	 * before {@code connectedToUpstream} on this path.
+	 */
+	Mono<Void> runWebsocket() {
+		HttpClient client = this.request.engine.connector.cachedClient(this.peer, true);
+		if (client != null) {
+			return websocket(client);
+		}
+		return newClient(true).flatMap(this::websocket);
+	}
+
+	private Mono<Void> websocket(HttpClient client) {
+		RequestHeader downstream = this.session.requestHeader();
+		HttpHeaders headers = new DefaultHttpHeaders();
+		headers.set(downstream.headers());
+		HopByHopHeaders.remove(headers);
+		headers.remove(HttpHeaderNames.SEC_WEBSOCKET_KEY)
+			.remove(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
+			.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)
+			.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+		if (this.request.engine.settings.forwardedHeaders()) {
+			appendForwarded(headers);
+		}
+		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.uri(), HttpVersion.HTTP_1_1,
+				headers);
+		String protocols = downstream.header(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder()
+			.maxFramePayloadLength(MAX_FRAME_PAYLOAD)
+			.handlePing(false);
+		if (protocols != null) {
+			spec.protocols(protocols);
+		}
+		Mono<Void> exchange = Monos.then(this.proxy.upstreamRequestFilter(this.session, upstream, this.request.ctx),
+				() -> client.headers((outgoing) -> outgoing.set(upstream.headers()))
+					.websocket(spec.build())
+					.uri(upstream.uri())
+					.handle(this::relay)
+					.then());
+		return exchange.onErrorResume(this::failed);
+	}
+
+	private Publisher<Void> relay(WebsocketInbound upstreamIn, WebsocketOutbound upstreamOut) {
+		this.connected = true;
+		this.responseStarted = true;
+		long now = this.request.engine.ticker.read();
+		this.session.upstreamConnected = now;
+		this.session.firstResponseByte = now;
+		return Monos.then(this.proxy.connectedToUpstream(this.session, false, this.peer, this.request.ctx), () -> {
+			HttpHeaders headers = this.session.responseHeaders();
+			headers.set(upstreamIn.headers());
+			HopByHopHeaders.remove(headers);
+			headers.remove(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT)
+				.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)
+				.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)
+				.remove(HttpHeaderNames.CONTENT_LENGTH);
+			ResponseHeader response = ResponseHeader.wrap(101, HttpVersion.HTTP_1_1, headers);
+			return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx),
+					() -> Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx),
+							() -> this.session.sendWebsocket(response, upstreamIn.selectedSubprotocol(), (clientIn,
+									clientOut) -> WebsocketRelay.relay(clientIn, clientOut, upstreamIn, upstreamOut))));
 		});
 	}
 
@@ -272,6 +352,12 @@ final class UpstreamAttempt<C> {
 			error = UpstreamErrors.classify(throwable, false, false, this.peer);
 			error = this.proxy.failToConnect(this.session, this.peer, this.request.ctx, error)
 				.withSource(ErrorSource.UPSTREAM);
+		}
+		else if (throwable instanceof WebSocketClientHandshakeException handshake) {
+			// The upstream answered the handshake with something other than 101.
+			int status = handshake.response().status().code();
+			error = ProxyError.status((status >= 200) ? status : 502,
+					"peer " + this.peer + " refused the WebSocket handshake with " + status);
 		}
 		else {
 			error = UpstreamErrors.classify(throwable, true, this.responseStarted, this.peer);
