@@ -111,6 +111,24 @@ public final class RawHttpClient implements AutoCloseable {
 	}
 
 	/**
+	 * Read one response head (status line and fields) without a body, such as an interim
+	 * 100 Continue.
+	 */
+	public Response readHead() {
+		try {
+			String statusLine = readLine();
+			if (statusLine == null) {
+				throw new IOException("connection closed before a response");
+			}
+			int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
+			return new Response(status, readHeaders(), new byte[0], List.of(), Map.of());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
 	 * Whether the server closed the connection (reads end of stream within the timeout).
 	 */
 	public boolean isClosedByPeer(int timeoutMillis) {

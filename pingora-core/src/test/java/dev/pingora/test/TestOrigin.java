@@ -45,13 +45,17 @@ public final class TestOrigin implements AutoCloseable {
 
 	private TestOrigin(BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler,
 			java.util.function.UnaryOperator<HttpServer> customizer) {
-		HttpServer server = HttpServer.create().host("127.0.0.1").port(0).doOnConnection((connection) -> {
-			this.connections.incrementAndGet();
-			connection.onDispose(this.closedConnections::incrementAndGet);
-		}).handle((request, response) -> {
-			this.requests.add(new Recorded(request.method(), request.uri(), request.requestHeaders().copy()));
-			return handler.apply(request, response);
-		});
+		HttpServer server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.doOnChannelInit((observer, channel, address) -> {
+				this.connections.incrementAndGet();
+				channel.closeFuture().addListener((future) -> this.closedConnections.incrementAndGet());
+			})
+			.handle((request, response) -> {
+				this.requests.add(new Recorded(request.method(), request.uri(), request.requestHeaders().copy()));
+				return handler.apply(request, response);
+			});
 		this.server = customizer.apply(server).bindNow();
 	}
 

@@ -40,6 +40,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -225,7 +226,14 @@ final class DefaultSession implements Session, TimingDigest {
 		if (protocol != null) {
 			spec.protocols(protocol);
 		}
-		return this.response.sendWebsocket(handler, spec.build());
+		// sendWebsocket completes once the upgrade is done; the request lasts until the
+		// relay ends.
+		Sinks.Empty<Void> relayDone = Sinks.empty();
+		return this.response
+			.sendWebsocket(
+					(in, out) -> Flux.from(handler.apply(in, out)).doFinally((signal) -> relayDone.tryEmitEmpty()),
+					spec.build())
+			.then(relayDone.asMono());
 	}
 
 	/**
@@ -259,6 +267,11 @@ final class DefaultSession implements Session, TimingDigest {
 		}
 		if (!fields.contains(HttpHeaderNames.DATE)) {
 			fields.set(HttpHeaderNames.DATE, HttpDate.now());
+		}
+		if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH) && HttpVersion.HTTP_1_1.equals(this.request.version())) {
+			// A body of unknown length: frame it with chunks so the connection stays
+			// usable.
+			fields.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
 		}
 		this.response.status(header.nettyStatus());
 		if (!this.keepAlive || this.engine.isShuttingDown()) {

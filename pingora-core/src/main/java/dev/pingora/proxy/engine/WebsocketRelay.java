@@ -16,7 +16,6 @@
 
 package dev.pingora.proxy.engine;
 
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -37,20 +36,26 @@ final class WebsocketRelay {
 
 	static Publisher<Void> relay(WebsocketInbound clientIn, WebsocketOutbound clientOut, WebsocketInbound upstreamIn,
 			WebsocketOutbound upstreamOut) {
-		Mono<Void> toUpstream = pipe(clientIn, upstreamOut);
-		Mono<Void> toClient = pipe(upstreamIn, clientOut);
-		return Mono.when(toUpstream, toClient);
+		// A close frame ends its side at once (Reactor Netty answers it and terminates
+		// the
+		// connection), so the status is passed on as soon as it arrives, not after the
+		// relay.
+		passClose(clientIn, upstreamOut);
+		passClose(upstreamIn, clientOut);
+		Mono<Void> toUpstream = upstreamOut.sendObject(frames(clientIn)).then();
+		Mono<Void> toClient = clientOut.sendObject(frames(upstreamIn)).then();
+		return Mono.when(toUpstream, toClient).onErrorResume((ex) -> Mono.empty());
 	}
 
-	private static Mono<Void> pipe(WebsocketInbound in, WebsocketOutbound out) {
-		Flux<WebSocketFrame> frames = in.receiveFrames().map(WebSocketFrame::retain);
-		return out.sendObject(frames)
-			.then()
-			.then(in.receiveCloseStatus()
-				.defaultIfEmpty(WebSocketCloseStatus.NORMAL_CLOSURE)
-				.flatMap((status) -> out.sendClose(status.code(), status.reasonText())))
-			.onErrorResume((ex) -> out.sendClose(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), null)
-				.onErrorResume((ignored) -> Mono.empty()));
+	private static Flux<WebSocketFrame> frames(WebsocketInbound in) {
+		return in.receiveFrames().map(WebSocketFrame::retain);
+	}
+
+	private static void passClose(WebsocketInbound in, WebsocketOutbound out) {
+		in.receiveCloseStatus()
+			.flatMap((status) -> out.sendClose(status.code(), status.reasonText()))
+			.onErrorResume((ex) -> Mono.empty())
+			.subscribe();
 	}
 
 }

@@ -1,0 +1,130 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.proxy;
+
+import java.time.Duration;
+
+import dev.pingora.server.Server;
+import dev.pingora.test.Gateways;
+import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.RecordingProxyHttp;
+import dev.pingora.test.TestOrigin;
+import dev.pingora.upstream.HttpPeer;
+import dev.pingora.upstream.PeerOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for upstream connection pooling: reuse, idle timeout and pool keys.
+ */
+class PoolingTests {
+
+	private Server gateway;
+
+	private TestOrigin origin;
+
+	@AfterEach
+	void stop() {
+		if (this.gateway != null) {
+			this.gateway.shutdown(Duration.ZERO);
+		}
+		if (this.origin != null) {
+			this.origin.close();
+		}
+	}
+
+	@Test
+	void sequentialRequestsReuseOneUpstreamConnection() throws Exception {
+		this.origin = TestOrigin.hello("pooled");
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()));
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			for (int i = 0; i < 100; i++) {
+				RawHttpClient.Response response = client.exchange("GET /" + i + " HTTP/1.1\r\nHost: a\r\n\r\n");
+				assertThat(response.text()).isEqualTo("pooled");
+			}
+		}
+		assertThat(this.origin.requests()).hasSize(100);
+		assertThat(this.origin.connections()).isEqualTo(1);
+		assertThat(proxy.next().reused).containsExactly(false);
+		for (int i = 1; i < 100; i++) {
+			assertThat(proxy.next().reused).containsExactly(true);
+		}
+	}
+
+	@Test
+	void idlePooledConnectionsCloseAfterTheIdleTimeout() {
+		this.origin = TestOrigin.hello("idle");
+		PeerOptions options = PeerOptions.defaults().withIdleTimeout(Duration.ofMillis(200));
+		RecordingProxyHttp proxy = new RecordingProxyHttp(
+				(attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()).withOptions(options));
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
+			assertThat(this.origin.closedConnections()).isZero();
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.origin.closedConnections() == 1);
+			assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
+		}
+		assertThat(this.origin.connections()).isEqualTo(2);
+	}
+
+	@Test
+	void anIdleTimeoutOfZeroDisablesPooling() {
+		this.origin = TestOrigin.hello("unpooled");
+		PeerOptions options = PeerOptions.defaults().withIdleTimeout(Duration.ZERO);
+		RecordingProxyHttp proxy = new RecordingProxyHttp(
+				(attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()).withOptions(options));
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
+			}
+		}
+		assertThat(this.origin.connections()).isEqualTo(3);
+	}
+
+	@Test
+	void poolsAreKeyedByPeerIdentity() {
+		this.origin = TestOrigin.hello("keyed");
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> null) {
+
+			@Override
+			public reactor.core.publisher.Mono<HttpPeer> upstreamPeer(Session session, Ctx ctx) {
+				HttpPeer peer = HttpPeer.of("127.0.0.1", PoolingTests.this.origin.port());
+				String sni = session.requestHeader().header("x-sni");
+				return reactor.core.publisher.Mono.just((sni != null) ? peer.withSni(sni) : peer);
+			}
+
+		};
+		this.gateway = Gateways.start(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
+				assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\nx-sni: one.test\r\n\r\n").status())
+					.isEqualTo(200);
+				assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\nx-sni: two.test\r\n\r\n").status())
+					.isEqualTo(200);
+			}
+		}
+		assertThat(this.origin.requests()).hasSize(9);
+		assertThat(this.origin.connections()).isEqualTo(3);
+	}
+
+}
