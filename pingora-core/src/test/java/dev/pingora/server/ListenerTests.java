@@ -37,8 +37,7 @@ class ListenerTests {
 		assertThat(Listener.parse("[::1]:8443").bindAddress()).isEqualTo(new InetSocketAddress("::1", 8443));
 		assertThat(Listener.parse("unix:/run/pingora.sock").bindAddress())
 			.isEqualTo(new DomainSocketAddress("/run/pingora.sock"));
-		assertThat(Listener.parse("unix:/run/pingora.sock").path())
-			.isEqualTo(Path.of("/run/pingora.sock"));
+		assertThat(Listener.parse("unix:/run/pingora.sock").path()).isEqualTo(Path.of("/run/pingora.sock"));
 	}
 
 	@Test

@@ -93,8 +93,6 @@ final class DefaultSession implements Session, TimingDigest {
 
 	volatile long done;
 
-	volatile long requestBodyBytesRead;
-
 	volatile long responseBodyBytesSent;
 
 	DefaultSession(HttpProxy<?> engine, HttpServerRequest request, HttpServerResponse response) {
@@ -345,7 +343,8 @@ final class DefaultSession implements Session, TimingDigest {
 
 	@Override
 	public long requestBodyBytesRead() {
-		return this.requestBodyBytesRead;
+		RetryBuffer buffer = this.retryBuffer;
+		return (buffer != null) ? buffer.bytesRead() : 0;
 	}
 
 	@Override

@@ -103,7 +103,7 @@ final class ProxyRequest<C> {
 		}
 		if (this.session.hasRequestBody()) {
 			this.session.retryBuffer = new RetryBuffer(this.session.requestBody(),
-					this.engine.settings.retryBufferSize(), this.session);
+					this.engine.settings.retryBufferSize());
 		}
 		return proxyToUpstream(false);
 	}

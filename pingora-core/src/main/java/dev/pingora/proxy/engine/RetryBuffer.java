@@ -60,13 +60,13 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 
 	private final int limit;
 
-	private final DefaultSession session;
-
 	private final Queue<Object> signals = Queues.unboundedMultiproducer().get();
 
 	private final AtomicInteger wip = new AtomicInteger();
 
 	private volatile boolean truncated;
+
+	private volatile long bytesRead;
 
 	// Touched only in the drain loop.
 
@@ -90,10 +90,9 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 
 	private boolean disposed;
 
-	RetryBuffer(Flux<ByteBuf> source, int limit, DefaultSession session) {
+	RetryBuffer(Flux<ByteBuf> source, int limit) {
 		this.source = source;
 		this.limit = limit;
-		this.session = session;
 	}
 
 	/**
@@ -118,6 +117,13 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 	 */
 	boolean isTruncated() {
 		return this.truncated;
+	}
+
+	/**
+	 * Return the number of body bytes read from the client so far.
+	 */
+	long bytesRead() {
+		return this.bytesRead;
 	}
 
 	/**
@@ -216,7 +222,7 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 			chunk.release();
 			return;
 		}
-		this.session.requestBodyBytesRead += chunk.readableBytes();
+		this.bytesRead += chunk.readableBytes();
 		if (!this.truncated && this.keptBytes + chunk.readableBytes() <= this.limit) {
 			this.kept.add(chunk);
 			this.keptBytes += chunk.readableBytes();
