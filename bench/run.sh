@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Measures the gateway against its origin on one machine, in one run:
+#   an nginx origin (1 worker) serving /small (100 bytes) and /1k,
+#   wrk against the origin directly, then through the gateway pinned to one CPU,
+#   and prints req/s, p50, p99 and the gateway/direct ratio as a markdown table.
+#
+# The gateway is the engine-only sample (samples/embedded) started with a fixed heap under
+# `taskset -c 1`; the origin and wrk run on CPU 0. Every process this script starts is
+# stopped by pid when it exits; every wait has a deadline; --max-minutes caps the run.
+set -euo pipefail
+
+usage() {
+  cat <<USAGE
+usage: bench/run.sh [options]
+  --duration S       seconds per measured cell (default 20)
+  --warmup S         most seconds of gateway warm-up, in 10 s chunks until req/s plateaus (default 120)
+  --connections N    wrk connections (default 50)
+  --paths LIST       comma-separated paths to measure (default /small)
+  --repeats N        measured cells per target and path, median reported (default 3)
+  --heap SIZE        gateway -Xms/-Xmx (default 512m)
+  --port-base P      origin on P, gateway on P+1 (default 28180)
+  --max-minutes M    stop everything after M minutes (default 30)
+  --quick            --duration 5 --warmup 20 --repeats 1
+Needs nginx, wrk and taskset; installs nginx and wrk with apt-get when they are missing.
+USAGE
+}
+
+DURATION=20 WARMUP=120 CONNS=50 PATHS=/small REPEATS=3 HEAP=512m PORT_BASE=28180 MAX_MINUTES=30
+while (($#)); do
+  case "$1" in
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --connections) CONNS=$2; shift 2 ;;
+    --paths) PATHS=$2; shift 2 ;;
+    --repeats) REPEATS=$2; shift 2 ;;
+    --heap) HEAP=$2; shift 2 ;;
+    --port-base) PORT_BASE=$2; shift 2 ;;
+    --max-minutes) MAX_MINUTES=$2; shift 2 ;;
+    --quick) DURATION=5 WARMUP=20 REPEATS=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUN_DIR="$ROOT/bench/logs/run-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$RUN_DIR/tmp" "$RUN_DIR/raw"
+ORIGIN_PORT=$PORT_BASE
+GATEWAY_PORT=$((PORT_BASE + 1))
+JAR="$ROOT/samples/embedded/target/pingora-embedded.jar"
+DEADLINE=$(( $(date +%s) + MAX_MINUTES * 60 ))
+PIDS=()
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$RUN_DIR/run.log" >&2; }
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+over_budget() { (( $(date +%s) > DEADLINE )); }
+
+ensure_tools() {
+  local missing=()
+  command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+  command -v wrk >/dev/null || missing+=(wrk)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]} with apt-get"
+    if [[ $(id -u) -ne 0 ]]; then echo "need root to apt-get install ${missing[*]}" >&2; exit 1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian starts the nginx service on install; stop it, by its pid file, so it holds no port.
+    if [[ -f /run/nginx.pid ]]; then kill "$(cat /run/nginx.pid)" 2>/dev/null || true; fi
+  fi
+  command -v taskset >/dev/null || { echo "missing tool: taskset (util-linux)" >&2; exit 1; }
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_http() {
+  local url=$1 until=$(( $(date +%s) + 60 ))
+  while (( $(date +%s) < until )); do
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "no answer from $url within 60 s" >&2
+  return 1
+}
+
+start_origin() {
+  local one_kib
+  one_kib=$(head -c 1023 < /dev/zero | tr '\0' 'k')
+  sed -e "s|@PORT@|$ORIGIN_PORT|" -e "s|@PREFIX@|$RUN_DIR|g" -e "s|@ONE_KIB@|$one_kib|" \
+    "$ROOT/bench/conf/origin.conf" > "$RUN_DIR/origin.conf"
+  local nginx_bin
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  taskset -c 0 "$nginx_bin" -p "$RUN_DIR/" -c "$RUN_DIR/origin.conf" -e "$RUN_DIR/origin.error.log" \
+    -g 'daemon off;' > "$RUN_DIR/origin.out" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$ORIGIN_PORT/small"
+}
+
+start_gateway() {
+  if [[ ! -f $JAR ]]; then
+    log "building the gateway jar"
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests package -pl samples/embedded -am) >> "$RUN_DIR/build.log" 2>&1
+  fi
+  JVM_FLAGS=(-Xms"$HEAP" -Xmx"$HEAP")
+  taskset -c 1 java "${JVM_FLAGS[@]}" -jar "$JAR" --port "$GATEWAY_PORT" \
+    --upstream "127.0.0.1:$ORIGIN_PORT" --threads 1 --quiet > "$RUN_DIR/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  PIDS+=("$GATEWAY_PID")
+  wait_http "http://127.0.0.1:$GATEWAY_PORT/small"
+}
+
+# wrk on CPU 0; prints "req/s p50_ms p99_ms errors"
+run_wrk() {
+  local url=$1 seconds=$2 out=$3
+  taskset -c 0 timeout -k 5 $((seconds + 30)) wrk -t1 -c"$CONNS" -d"${seconds}s" --latency --timeout 5s "$url" \
+    > "$out" 2>&1 || true
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) errors += $i + 0 }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }
+  ' "$out"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+warm_up() {
+  # A JVM pinned to one CPU needs 60-100 s of load to reach steady state: no plateau test before.
+  local path=$1 previous=0 elapsed=0 rps
+  local MIN_WARMUP=$(( WARMUP < 90 ? WARMUP : 90 ))
+  while (( elapsed < WARMUP )) && ! over_budget; do
+    rps=$(run_wrk "http://127.0.0.1:$GATEWAY_PORT$path" 10 "$RUN_DIR/raw/warmup-$elapsed.txt" | cut -d' ' -f1)
+    elapsed=$((elapsed + 10))
+    log "warm-up $elapsed s: $rps req/s"
+    if (( elapsed >= MIN_WARMUP )) && awk -v a="$rps" -v b="$previous" 'BEGIN { exit !(b > 0 && a < b * 1.03) }'; then
+      break
+    fi
+    previous=$rps
+  done
+}
+
+ensure_tools
+for port in "$ORIGIN_PORT" "$GATEWAY_PORT"; do
+  port_free "$port" || { echo "port $port is in use; pick another --port-base" >&2; exit 1; }
+done
+log "run directory: ${RUN_DIR#"$ROOT"/}"
+start_origin
+start_gateway
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpus: $(nproc), model: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+  echo "kernel: $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -n1)"
+  echo "nginx: $(nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1)"
+  echo "wrk: $(wrk -v 2>&1 | head -n1)"
+  echo "gateway: taskset -c 1 java ${JVM_FLAGS[*]} -jar samples/embedded/target/pingora-embedded.jar --threads 1 --quiet"
+  echo "load: taskset -c 0 wrk -t1 -c$CONNS -d${DURATION}s --latency"
+} > "$RUN_DIR/env.txt"
+
+IFS=, read -r -a PATH_LIST <<< "$PATHS"
+warm_up "${PATH_LIST[0]}"
+
+declare -A RESULT
+for path in "${PATH_LIST[@]}"; do
+  for rep in $(seq "$REPEATS"); do
+    over_budget && { log "time budget reached"; break 2; }
+    for target in direct gateway; do
+      port=$ORIGIN_PORT; [[ $target == gateway ]] && port=$GATEWAY_PORT
+      line=$(run_wrk "http://127.0.0.1:$port$path" "$DURATION" "$RUN_DIR/raw/$target${path//\//_}-$rep.txt")
+      log "$target $path c=$CONNS #$rep: $line"
+      RESULT[$target,$path]+="$line"$'\n'
+      sleep 1
+    done
+  done
+done
+
+RSS_KB=$(awk '/VmRSS/ { print $2 }' "/proc/$GATEWAY_PID/status" 2>/dev/null || echo 0)
+{
+  echo "| target | path | conns | req/s (median of $REPEATS) | p50 ms | p99 ms | errors | × direct |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  for path in "${PATH_LIST[@]}"; do
+    direct_rps=$(printf '%s' "${RESULT[direct,$path]:-}" | awk 'NF { print $1 }' | median)
+    for target in direct gateway; do
+      rows=${RESULT[$target,$path]:-}
+      [[ -n $rows ]] || continue
+      rps=$(printf '%s' "$rows" | awk 'NF { print $1 }' | median)
+      p50=$(printf '%s' "$rows" | awk 'NF { print $2 }' | median)
+      p99=$(printf '%s' "$rows" | awk 'NF { print $3 }' | median)
+      errors=$(printf '%s' "$rows" | awk 'NF { s += $4 } END { print s + 0 }')
+      ratio=$(awk -v a="$rps" -v b="$direct_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+      echo "| $target | $path | $CONNS | $rps | $p50 | $p99 | $errors | $ratio |"
+    done
+  done
+  echo
+  echo "Gateway RSS at the end: $((RSS_KB / 1024)) MiB."
+} | tee "$RUN_DIR/summary.md"
+log "details in ${RUN_DIR#"$ROOT"/}"

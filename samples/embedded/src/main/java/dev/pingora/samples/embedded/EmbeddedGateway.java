@@ -1,0 +1,169 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.samples.embedded;
+
+import java.time.Duration;
+
+import dev.pingora.error.ProxyError;
+import dev.pingora.http.ResponseHeader;
+import dev.pingora.proxy.ProxyHttp;
+import dev.pingora.proxy.Session;
+import dev.pingora.proxy.TimingDigest;
+import dev.pingora.server.Listener;
+import dev.pingora.server.Server;
+import dev.pingora.server.ServerConf;
+import dev.pingora.upstream.HttpPeer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The engine started from a plain {@code main}: a gateway on port 8080 in front of one
+ * upstream. With no {@code --upstream} it starts a small demo origin of its own, so that
+ * {@code curl -i localhost:8080/} answers on a fresh machine.
+ *
+ * <pre>
+ * java -jar pingora-embedded.jar [--port 8080] [--upstream host:port] [--threads N] [--quiet]
+ * </pre>
+ */
+public final class EmbeddedGateway {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmbeddedGateway.class);
+
+	private EmbeddedGateway() {
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		Options options = Options.parse(args);
+		DemoOrigin demo = null;
+		HttpPeer upstream;
+		if (options.upstream != null) {
+			upstream = peer(options.upstream);
+		}
+		else {
+			demo = DemoOrigin.start();
+			upstream = HttpPeer.of("127.0.0.1", demo.port());
+		}
+		// tag::server[]
+		Server server = Server.builder()
+			.conf(ServerConf.builder().threads(options.threads).gracePeriod(Duration.ofSeconds(10)).build())
+			.listen(Listener.tcp("0.0.0.0", options.port))
+			.proxy(new GatewayProxy(upstream, options.accessLog))
+			.build()
+			.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "pingora-shutdown"));
+		server.awaitTermination();
+		// end::server[]
+		if (demo != null) {
+			demo.stop();
+		}
+	}
+
+	private static HttpPeer peer(String address) {
+		int colon = address.lastIndexOf(':');
+		if (colon < 0) {
+			throw new IllegalArgumentException("--upstream: '" + address + "' (expected: host:port)");
+		}
+		return HttpPeer.of(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+	}
+
+	// tag::proxy[]
+	/**
+	 * Sends every request to one upstream, tags responses and writes an access log line.
+	 */
+	static final class GatewayProxy implements ProxyHttp<GatewayProxy.Ctx> {
+
+		private final HttpPeer upstream;
+
+		private final boolean accessLog;
+
+		GatewayProxy(HttpPeer upstream, boolean accessLog) {
+			this.upstream = upstream;
+			this.accessLog = accessLog;
+		}
+
+		@Override
+		public Ctx newCtx() {
+			return new Ctx();
+		}
+
+		@Override
+		public Mono<HttpPeer> upstreamPeer(Session session, Ctx ctx) {
+			return Mono.just(this.upstream);
+		}
+
+		@Override
+		public Mono<Void> responseFilter(Session session, ResponseHeader response, Ctx ctx) {
+			response.setHeader("x-served-by", "pingora-embedded");
+			return Mono.empty();
+		}
+
+		@Override
+		public Mono<Void> logging(Session session, @Nullable ProxyError error, Ctx ctx) {
+			if (this.accessLog) {
+				ResponseHeader response = session.responseWritten();
+				TimingDigest timing = session.timing();
+				logger.info("{} -> {} in {} ms{}", session.requestSummary(), (response != null) ? response.status() : 0,
+						TimingDigest.between(timing.requestHeaderRead(), timing.done()).toMillis(),
+						(error != null) ? " (" + error.getMessage() + ")" : "");
+			}
+			return Mono.empty();
+		}
+
+		static final class Ctx {
+
+		}
+
+	}
+	// end::proxy[]
+
+	private static final class Options {
+
+		int port = 8080;
+
+		@Nullable String upstream;
+
+		int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+		boolean accessLog = true;
+
+		static Options parse(String[] args) {
+			Options options = new Options();
+			for (int i = 0; i < args.length; i++) {
+				switch (args[i]) {
+					case "--port" -> options.port = Integer.parseInt(value(args, ++i, "--port"));
+					case "--upstream" -> options.upstream = value(args, ++i, "--upstream");
+					case "--threads" -> options.threads = Integer.parseInt(value(args, ++i, "--threads"));
+					case "--quiet" -> options.accessLog = false;
+					default -> throw new IllegalArgumentException("unknown option: " + args[i]
+							+ " (expected: --port N, --upstream host:port, --threads N, --quiet)");
+				}
+			}
+			return options;
+		}
+
+		private static String value(String[] args, int index, String option) {
+			if (index >= args.length) {
+				throw new IllegalArgumentException(option + ": missing value");
+			}
+			return args[index];
+		}
+
+	}
+
+}
