@@ -47,6 +47,7 @@ import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.SslProvider;
 
 /**
  * Connections to upstream peers: one Reactor Netty {@link HttpClient} and connection pool
@@ -199,8 +200,15 @@ public final class Connector implements AutoCloseable {
 			SslContext context = sslContext(peer);
 			String sni = peer.sni();
 			boolean verifyHostname = options.verifyCert() && options.verifyHostname() && !sni.isEmpty();
-			configured = configured.secure((spec) -> spec.sslContext(context)
-				.handlerConfigurator((handler) -> configureEngine(handler.engine(), sni, verifyHostname)));
+			// secure(SslProvider) rather than secure(Consumer): the latter adds Reactor
+			// Netty's
+			// own hostname check against the connect address, which would ignore the SNI
+			// and
+			// verifyHostname.
+			configured = configured.secure(SslProvider.builder()
+				.sslContext(context)
+				.handlerConfigurator((handler) -> configureEngine(handler.engine(), sni, verifyHostname))
+				.build());
 		}
 		return configured;
 	}
@@ -218,7 +226,9 @@ public final class Connector implements AutoCloseable {
 	private static SslContext sslContext(HttpPeer peer) {
 		PeerOptions options = peer.options();
 		try {
-			SslContextBuilder builder = SslContextBuilder.forClient();
+			// Hostname verification is set per engine (configureEngine), against the SNI;
+			// Netty's own check would use the connect address.
+			SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm(null);
 			if (!options.verifyCert() || peer.sni().isEmpty()) {
 				builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
 			}

@@ -234,6 +234,11 @@ final class ProxyRequest<C> {
 			return;
 		}
 		String summary = this.proxy.requestSummary(this.session, this.ctx);
+		if (status == 0 && failure.source() == ErrorSource.DOWNSTREAM) {
+			// The client went away: routine on the internet, worth a debug line only.
+			logger.debug("Client gone: {}, tries: {}, {}", failure.getMessage(), this.session.attempts, summary);
+			return;
+		}
 		if (failure.source() == ErrorSource.INTERNAL
 				|| failure.source() == ErrorSource.UNSET && failure.type() != ErrorType.HTTP_STATUS) {
 			logger.error("Fail to proxy: {}, status: {}, tries: {}, {}", failure.getMessage(), status,
