@@ -41,7 +41,8 @@ public record FailToProxy(int errorCode, boolean canReuseDownstream) {
 	 * <li>source {@link ErrorSource#UPSTREAM}: 504 (Gateway Timeout) for connect, read
 	 * and write timeouts, 502 (Bad Gateway) for everything else;</li>
 	 * <li>source {@link ErrorSource#DOWNSTREAM}: 0 (nothing is sent) when the client
-	 * connection failed or closed, 400 (Bad Request) otherwise;</li>
+	 * connection failed or closed, 408 (Request Timeout) when the client was too slow to
+	 * send its body, 400 (Bad Request) otherwise;</li>
 	 * <li>anything else: 500 (Internal Server Error).</li>
 	 * </ul>
 	 * An upstream fault is never answered with 500.
@@ -57,9 +58,11 @@ public record FailToProxy(int errorCode, boolean canReuseDownstream) {
 				return error.type().isTimeout() ? 504 : 502;
 			case DOWNSTREAM:
 				ErrorType type = error.type();
+				if (type == ErrorType.READ_TIMEDOUT) {
+					return 408;
+				}
 				return (type == ErrorType.READ_ERROR || type == ErrorType.WRITE_ERROR
-						|| type == ErrorType.CONNECTION_CLOSED || type == ErrorType.READ_TIMEDOUT
-						|| type == ErrorType.WRITE_TIMEDOUT) ? 0 : 400;
+						|| type == ErrorType.CONNECTION_CLOSED || type == ErrorType.WRITE_TIMEDOUT) ? 0 : 400;
 			default:
 				return 500;
 		}

@@ -346,11 +346,13 @@ public interface ProxyHttp<C> {
 	 */
 	default Mono<FailToProxy> failToProxy(Session session, ProxyError error, C ctx) {
 		int status = FailToProxy.statusOf(error);
-		FailToProxy outcome = new FailToProxy(status, false);
-		if (status == 0) {
-			return Mono.just(outcome);
+		if (status == 0 || session.isResponseWritten()) {
+			// Nothing to send: the client is gone, or a response is already under way
+			// (the
+			// engine then closes the connection mid-body).
+			return Mono.just(new FailToProxy(0, false));
 		}
-		return session.respondError(status).thenReturn(outcome);
+		return session.respondError(status).thenReturn(new FailToProxy(status, false));
 	}
 
 	/**

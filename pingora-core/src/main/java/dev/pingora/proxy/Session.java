@@ -30,8 +30,9 @@ import reactor.core.publisher.Mono;
  * passes it to every phase of {@link ProxyHttp}.
  *
  * <p>
- * A session is used by one request at a time; phases run one after the other, so a phase
- * may read and change it without locking.
+ * A session is used by one request at a time. Header phases run one after the other, so
+ * they may read and change it without locking; the request body phase may run while the
+ * response phases run (full duplex), so state it shares with them needs care.
  *
  * <p>
  * Pingora counterpart: {@code pingora_proxy::Session}.

@@ -80,6 +80,9 @@ public final class HttpPeer {
 
 	/**
 	 * Create a TLS peer whose SNI (and the name its certificate must carry) is the host.
+	 * For an IP literal no SNI is sent, and then, as in Pingora, the certificate is not
+	 * verified at all: use {@link #tls(String, int, String)} with the expected name to
+	 * verify it.
 	 * @param host an IP literal or a host name
 	 * @param port the port, 1 to 65535
 	 * @return a new peer

@@ -304,7 +304,9 @@ public final class PeerOptions {
 	}
 
 	/**
-	 * Return the HTTP versions offered to the upstream.
+	 * Return the HTTP versions offered to the upstream. The engine speaks HTTP/1.1 to
+	 * upstreams for now; HTTP/2 upstreams ({@link Alpn#H2}, {@link Alpn#H2_H1}) are not
+	 * yet negotiated, but the value is part of the peer identity (a separate pool).
 	 * @return the ALPN preference
 	 */
 	public Alpn alpn() {

@@ -23,14 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pingora.http.ResponseHeader;
 import dev.pingora.server.Server;
-import dev.pingora.test.Gateways;
+import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.TestOrigin;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -42,25 +43,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BodyFilterTests {
 
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
 	private Server gateway;
 
 	private TestOrigin origin;
 
-	@AfterEach
-	void stop() {
-		if (this.gateway != null) {
-			this.gateway.shutdown(Duration.ZERO);
-		}
-		if (this.origin != null) {
-			this.origin.close();
-		}
-	}
-
 	@Test
 	void bodyPhasesRewriteStreamedChunksBothWays() {
-		this.origin = TestOrigin.start((request, response) -> response.send(request.receive().retain()));
+		this.origin = this.resources
+			.add(TestOrigin.start((request, response) -> response.send(request.receive().retain())));
 		AtomicInteger requestChunks = new AtomicInteger();
-		ProxyHttp<Object> proxy = new Http1Tests.ForwardingProxy(this.origin.port()) {
+		ProxyHttp<Object> proxy = new ForwardingProxy(this.origin.port()) {
 
 			@Override
 			public Duration requestBodyFilter(Session session, BodyChunk chunk, Object ctx) {
@@ -88,7 +83,7 @@ class BodyFilterTests {
 			}
 
 		};
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			client.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
 			client.send("6\r\nhello \r\n");
@@ -104,8 +99,9 @@ class BodyFilterTests {
 
 	@Test
 	void aContentLengthBodyIsFilteredInPlace() {
-		this.origin = TestOrigin.start((request, response) -> response.send(request.receive().retain()));
-		ProxyHttp<Object> proxy = new Http1Tests.ForwardingProxy(this.origin.port()) {
+		this.origin = this.resources
+			.add(TestOrigin.start((request, response) -> response.send(request.receive().retain())));
+		ProxyHttp<Object> proxy = new ForwardingProxy(this.origin.port()) {
 
 			@Override
 			public Duration requestBodyFilter(Session session, BodyChunk chunk, Object ctx) {
@@ -117,7 +113,7 @@ class BodyFilterTests {
 			}
 
 		};
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client
 				.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world");
@@ -128,11 +124,11 @@ class BodyFilterTests {
 
 	@Test
 	void aDelayFromResponseBodyFilterThrottlesTheDownload() {
-		this.origin = TestOrigin.start((request, response) -> response
-			.sendString(Flux.just("one ", "two ", "three ", "four ", "five"), StandardCharsets.UTF_8));
+		this.origin = this.resources.add(TestOrigin.start((request, response) -> response
+			.sendString(Flux.just("one ", "two ", "three ", "four ", "five"), StandardCharsets.UTF_8)));
 		Duration perChunk = Duration.ofMillis(150);
 		AtomicInteger chunks = new AtomicInteger();
-		ProxyHttp<Object> proxy = new Http1Tests.ForwardingProxy(this.origin.port()) {
+		ProxyHttp<Object> proxy = new ForwardingProxy(this.origin.port()) {
 
 			@Override
 			public Duration responseBodyFilter(Session session, BodyChunk chunk, Object ctx) {
@@ -144,7 +140,7 @@ class BodyFilterTests {
 			}
 
 		};
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			long start = System.nanoTime();
 			RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n");

@@ -18,21 +18,23 @@ package dev.pingora.proxy;
 
 import java.io.BufferedReader;
 import java.time.Duration;
-import java.util.function.Function;
 
+import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
 import dev.pingora.error.ProxyError;
+import dev.pingora.http.RequestHeader;
 import dev.pingora.server.Server;
-import dev.pingora.test.Gateways;
 import dev.pingora.test.Ports;
+import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.RawOrigin;
 import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.test.TestOrigin;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
@@ -46,19 +48,10 @@ import static org.awaitility.Awaitility.await;
  */
 class ErrorResponseTests {
 
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
 	private Server gateway;
-
-	private AutoCloseable origin;
-
-	@AfterEach
-	void stop() throws Exception {
-		if (this.gateway != null) {
-			this.gateway.shutdown(Duration.ZERO);
-		}
-		if (this.origin != null) {
-			this.origin.close();
-		}
-	}
 
 	@Test
 	void connectionRefusedIs502() throws Exception {
@@ -75,7 +68,7 @@ class ErrorResponseTests {
 			RawOrigin.readHead(RawOrigin.reader(socket));
 			socket.setSoLinger(true, 0);
 		});
-		this.origin = origin;
+		this.resources.add(origin);
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
 		assertErrorResponse(get(proxy), 502);
 		assertThat(proxy.next().error.type()).isEqualTo(ErrorType.CONNECTION_CLOSED);
@@ -88,7 +81,7 @@ class ErrorResponseTests {
 			RawOrigin.readHead(reader);
 			reader.read();
 		});
-		this.origin = origin;
+		this.resources.add(origin);
 		PeerOptions options = PeerOptions.defaults().withReadTimeout(Duration.ofMillis(300));
 		RecordingProxyHttp proxy = new RecordingProxyHttp(
 				(attempt) -> HttpPeer.of("127.0.0.1", origin.port()).withOptions(options));
@@ -101,7 +94,7 @@ class ErrorResponseTests {
 		// A TCP server that never answers the TLS handshake: the connection budget runs
 		// out.
 		RawOrigin origin = RawOrigin.start((socket, index) -> socket.getInputStream().readAllBytes());
-		this.origin = origin;
+		this.resources.add(origin);
 		PeerOptions options = PeerOptions.defaults().withTotalConnectionTimeout(Duration.ofMillis(300));
 		RecordingProxyHttp proxy = new RecordingProxyHttp(
 				(attempt) -> HttpPeer.tls("127.0.0.1", origin.port(), "origin.test").withOptions(options));
@@ -123,9 +116,9 @@ class ErrorResponseTests {
 			"CONNECT|405|CONNECT a:443 HTTP/1.1\\r\\nHost: a:443\\r\\n\\r\\n" })
 	void badRequestsAreRejectedBeforeAnyPhase(String description, int status, String request) throws Exception {
 		TestOrigin origin = TestOrigin.hello("never");
-		this.origin = origin;
+		this.resources.add(origin);
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client.exchange(request.replace("\\r\\n", "\r\n"));
 			assertErrorResponse(response, status);
@@ -138,7 +131,7 @@ class ErrorResponseTests {
 	@Test
 	void tooLongRequestLineIs414AndTooLargeHeaderIs431() {
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", Ports.refused()));
-		this.gateway = Gateways.start(proxy,
+		this.gateway = this.resources.gateway(proxy,
 				(conf) -> conf.maxRequestLineLength(1024).maxHeaderSize(2048).maxHeaders(10));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertErrorResponse(client.exchange("GET /" + "a".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n"), 414);
@@ -176,7 +169,7 @@ class ErrorResponseTests {
 			}
 
 		};
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertErrorResponse(client.exchange("GET /forbidden HTTP/1.1\r\nHost: a\r\n\r\n"), 403);
 		}
@@ -186,12 +179,54 @@ class ErrorResponseTests {
 	}
 
 	@Test
+	void aBugInAPhaseDuringTheAttemptIs500NotAnUpstreamFault() throws Exception {
+		TestOrigin origin = this.resources.add(TestOrigin.hello("never seen"));
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port())) {
+
+			@Override
+			public Mono<Void> upstreamRequestFilter(Session session, RequestHeader upstreamRequest, Ctx ctx) {
+				throw new IllegalStateException("a bug in upstreamRequestFilter");
+			}
+
+		};
+		assertErrorResponse(get(proxy), 500);
+		RecordingProxyHttp.Ctx ctx = proxy.next();
+		assertThat(ctx.error.type()).isEqualTo(ErrorType.INTERNAL_ERROR);
+		assertThat(ctx.phases).contains("errorWhileProxy", "failToProxy");
+	}
+
+	@Test
+	void aClientTooSlowToSendItsBodyGets408() throws Exception {
+		// The origin answers once it has the whole body, so no response header is under
+		// way.
+		TestOrigin origin = this.resources.add(TestOrigin.start((request, response) -> request.receive()
+			.aggregate()
+			.asString()
+			.flatMap((body) -> response.sendString(Mono.just(body)).then())));
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
+		this.gateway = this.resources.gateway(proxy, (conf) -> conf.readTimeout(Duration.ofMillis(300)));
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			client.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nonly ten..");
+			assertErrorResponse(client.read(false), 408);
+		}
+		RecordingProxyHttp.Ctx ctx = proxy.next();
+		assertThat(ctx.error.source()).isEqualTo(ErrorSource.DOWNSTREAM);
+		assertThat(ctx.error.type()).isEqualTo(ErrorType.READ_TIMEDOUT);
+	}
+
+	@Test
 	void decliningInProxyUpstreamFilterAnswers502AndKeepsTheConnection() {
 		TestOrigin origin = TestOrigin.hello("origin");
-		this.origin = origin;
-		ProxyHttp<Object> proxy = simpleProxy(origin.port(),
-				(session) -> !session.requestHeader().path().equals("/no"));
-		this.gateway = Gateways.start(proxy);
+		this.resources.add(origin);
+		ProxyHttp<Object> proxy = new ForwardingProxy(origin.port()) {
+
+			@Override
+			public Mono<Boolean> proxyUpstreamFilter(Session session, Object ctx) {
+				return Mono.just(!session.requestHeader().path().equals("/no"));
+			}
+
+		};
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response declined = client.exchange("GET /no HTTP/1.1\r\nHost: a\r\n\r\n");
 			assertThat(declined.status()).isEqualTo(502);
@@ -202,7 +237,7 @@ class ErrorResponseTests {
 	}
 
 	private RawHttpClient.Response get(ProxyHttp<?> proxy) {
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client.exchange("GET /x HTTP/1.1\r\nHost: example.test\r\n\r\n");
 			assertThat(client.isClosedByPeer(5000)).isTrue();
@@ -217,27 +252,6 @@ class ErrorResponseTests {
 		assertThat(response.header("Connection")).isEqualToIgnoringCase("close");
 		assertThat(response.header("Date")).isNotNull();
 		assertThat(response.body()).isEmpty();
-	}
-
-	static ProxyHttp<Object> simpleProxy(int port, Function<Session, Boolean> proceed) {
-		return new ProxyHttp<>() {
-
-			@Override
-			public Object newCtx() {
-				return new Object();
-			}
-
-			@Override
-			public Mono<Boolean> proxyUpstreamFilter(Session session, Object ctx) {
-				return Mono.just(proceed.apply(session));
-			}
-
-			@Override
-			public Mono<HttpPeer> upstreamPeer(Session session, Object ctx) {
-				return Mono.just(HttpPeer.of("127.0.0.1", port));
-			}
-
-		};
 	}
 
 }

@@ -21,21 +21,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 
 import dev.pingora.http.RequestHeader;
 import dev.pingora.server.Server;
-import dev.pingora.server.ServerConf;
-import dev.pingora.test.Gateways;
+import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.RawOrigin;
 import dev.pingora.test.TestOrigin;
-import dev.pingora.upstream.HttpPeer;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -52,24 +50,15 @@ import static org.awaitility.Awaitility.await;
  */
 class Http1Tests {
 
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
 	private Server gateway;
-
-	private AutoCloseable origin;
-
-	@AfterEach
-	void stop() throws Exception {
-		if (this.gateway != null) {
-			this.gateway.shutdown(Duration.ZERO);
-		}
-		if (this.origin != null) {
-			this.origin.close();
-		}
-	}
 
 	@Test
 	void clientConnectionsAreKeptAlive() {
 		TestOrigin origin = start(TestOrigin.hello("alive"));
-		this.gateway = Gateways.start(forwardTo(origin.port()));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			for (int i = 0; i < 5; i++) {
 				RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -87,7 +76,7 @@ class Http1Tests {
 			case "/304" -> response.status(304).header("ETag", "\"v1\"").send();
 			default -> response.sendString(Mono.just("hello"));
 		}));
-		this.gateway = Gateways.start(forwardTo(origin.port()));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response head = client.exchange("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
 			assertThat(head.status()).isEqualTo(200);
@@ -115,7 +104,7 @@ class Http1Tests {
 					"HTTP/1.1 200 OK\r\nConnection: X-Resp-Hop\r\nX-Resp-Hop: 1\r\nKeep-Alive: timeout=5\r\n"
 							+ "Proxy-Connection: keep-alive\r\nX-End: kept\r\nContent-Length: 2\r\n\r\nok");
 		}));
-		this.gateway = Gateways.start(forwardTo(origin.port()));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client.exchange("GET /h HTTP/1.1\r\nHost: a\r\n"
 					+ "Connection: keep-alive, X-Hop\r\nX-Hop: secret\r\nKeep-Alive: timeout=5\r\n"
@@ -134,7 +123,7 @@ class Http1Tests {
 	@Test
 	void hostPassesUnchangedAndNothingIsAddedUnlessForwardedHeadersAreOn() {
 		TestOrigin origin = start(TestOrigin.hello("host"));
-		this.gateway = Gateways.start(forwardTo(origin.port()));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			client.exchange("GET /x?y=1 HTTP/1.1\r\nHost: api.example.test:8443\r\n\r\n");
 		}
@@ -149,7 +138,8 @@ class Http1Tests {
 	@Test
 	void forwardedHeadersAreAppendedWhenEnabled() {
 		TestOrigin origin = start(TestOrigin.hello("forwarded"));
-		this.gateway = Gateways.start(forwardTo(origin.port()), (conf) -> conf.forwardedHeaders(true));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()),
+				(conf) -> conf.forwardedHeaders(true));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			client.exchange("GET / HTTP/1.1\r\nHost: api.example.test\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n");
 		}
@@ -173,7 +163,7 @@ class Http1Tests {
 			}
 
 		};
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertThat(client.exchange("GET /api/items?q=1 HTTP/1.1\r\nHost: a\r\n\r\n").text()).isEqualTo("rewritten");
 		}
@@ -186,7 +176,7 @@ class Http1Tests {
 	@Test
 	void expectContinueGetsA100BeforeTheBodyIsSent() {
 		TestOrigin origin = start(TestOrigin.start((request, response) -> response.send(request.receive().retain())));
-		this.gateway = Gateways.start(forwardTo(origin.port()));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			client.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
 			assertThat(client.readHead().status()).isEqualTo(100);
@@ -206,7 +196,7 @@ class Http1Tests {
 				RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal");
 			}
 		}));
-		this.gateway = Gateways.start(forwardTo(origin.port()));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			for (int i = 0; i < 2; i++) {
 				RawHttpClient.Response response = client.exchange("GET /page HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -228,7 +218,7 @@ class Http1Tests {
 					+ "5\r\nhello\r\n0\r\nX-Checksum: 5d41402a\r\n\r\n");
 		}));
 		RecordingTrailers proxy = new RecordingTrailers(origin.port());
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: a\r\nTE: trailers\r\n\r\n");
 			assertThat(response.text()).isEqualTo("hello");
@@ -245,7 +235,7 @@ class Http1Tests {
 			in.receiveCloseStatus().subscribe(closeSeenByOrigin::set);
 			return out.send(in.receive().retain().map((buffer) -> buffer));
 		}, WebsocketServerSpec.builder().protocols("chat").build())));
-		this.gateway = Gateways.start(forwardTo(origin.port()));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
 		List<String> echoed = HttpClient.create()
 			.websocket(WebsocketClientSpec.builder().protocols("chat, superchat").build())
 			.uri("ws://127.0.0.1:" + this.gateway.port() + "/ws")
@@ -275,36 +265,8 @@ class Http1Tests {
 		});
 	}
 
-	private <T> T start(T origin) {
-		this.origin = (AutoCloseable) origin;
-		return origin;
-	}
-
-	static ProxyHttp<Object> forwardTo(int port) {
-		return new ForwardingProxy(port);
-	}
-
-	/**
-	 * Forwards every request to one local port.
-	 */
-	static class ForwardingProxy implements ProxyHttp<Object> {
-
-		private final int port;
-
-		ForwardingProxy(int port) {
-			this.port = port;
-		}
-
-		@Override
-		public Object newCtx() {
-			return new Object();
-		}
-
-		@Override
-		public Mono<HttpPeer> upstreamPeer(Session session, Object ctx) {
-			return Mono.just(HttpPeer.of("127.0.0.1", this.port));
-		}
-
+	private <T extends AutoCloseable> T start(T origin) {
+		return this.resources.add(origin);
 	}
 
 	static final class RecordingTrailers extends ForwardingProxy {
@@ -327,10 +289,6 @@ class Http1Tests {
 			this.trailerPhases++;
 		}
 
-	}
-
-	static UnaryOperator<ServerConf.Builder> defaults() {
-		return UnaryOperator.identity();
 	}
 
 }

@@ -23,15 +23,15 @@ import java.util.List;
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
 import dev.pingora.server.Server;
-import dev.pingora.test.Gateways;
 import dev.pingora.test.Ports;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.RawOrigin;
 import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.test.TestOrigin;
 import dev.pingora.upstream.HttpPeer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,26 +46,17 @@ class PhaseOrderTests {
 			"upstreamPeer", "connectedToUpstream", "upstreamRequestFilter", "requestBodyFilter",
 			"upstreamResponseFilter", "responseFilter", "upstreamResponseBodyFilter", "responseBodyFilter", "logging");
 
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
 	private Server gateway;
-
-	private AutoCloseable origin;
-
-	@AfterEach
-	void stop() throws Exception {
-		if (this.gateway != null) {
-			this.gateway.shutdown(Duration.ZERO);
-		}
-		if (this.origin != null) {
-			this.origin.close();
-		}
-	}
 
 	@Test
 	void successRunsEveryPhaseOnceInOrder() throws Exception {
 		TestOrigin origin = TestOrigin.hello("hello");
-		this.origin = origin;
+		this.resources.add(origin);
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client.exchange("GET /ok HTTP/1.1\r\nHost: example.test\r\n\r\n");
 			assertThat(response.status()).isEqualTo(200);
@@ -80,9 +71,9 @@ class PhaseOrderTests {
 	@Test
 	void requestFilterShortCircuitSkipsTheUpstreamAndKeepsTheConnection() throws Exception {
 		TestOrigin origin = TestOrigin.hello("from the origin");
-		this.origin = origin;
+		this.resources.add(origin);
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client
 				.exchange("GET /short HTTP/1.1\r\nHost: example.test\r\nx-short-circuit: yes\r\n\r\n");
@@ -103,12 +94,12 @@ class PhaseOrderTests {
 	@Test
 	void connectFailureIsRetriedOnASecondPeer() throws Exception {
 		TestOrigin origin = TestOrigin.hello("second peer");
-		this.origin = origin;
+		this.resources.add(origin);
 		int refused = Ports.refused();
 		RecordingProxyHttp proxy = new RecordingProxyHttp(
 				(attempt) -> HttpPeer.of("127.0.0.1", (attempt == 1) ? refused : origin.port()))
 			.retryConnectFailures();
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: example.test\r\n\r\n");
 			assertThat(response.status()).isEqualTo(200);
@@ -130,9 +121,9 @@ class PhaseOrderTests {
 			RawOrigin.readHead(reader);
 			RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000));
 		});
-		this.origin = origin;
+		this.resources.add(origin);
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client.exchange("GET /big HTTP/1.1\r\nHost: example.test\r\n\r\n");
 			assertThat(response.status()).isEqualTo(200);
@@ -158,9 +149,9 @@ class PhaseOrderTests {
 			// Hold the rest of the body until the gateway gives up the connection.
 			socket.getInputStream().read();
 		});
-		this.origin = origin;
+		this.resources.add(origin);
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			client.send("GET /slow HTTP/1.1\r\nHost: example.test\r\n\r\n");
 			assertThat(client.input().readNBytes(20)).isNotEmpty();

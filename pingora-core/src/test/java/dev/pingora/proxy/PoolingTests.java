@@ -19,14 +19,14 @@ package dev.pingora.proxy;
 import java.time.Duration;
 
 import dev.pingora.server.Server;
-import dev.pingora.test.Gateways;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.test.TestOrigin;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,25 +36,18 @@ import static org.awaitility.Awaitility.await;
  */
 class PoolingTests {
 
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
 	private Server gateway;
 
 	private TestOrigin origin;
 
-	@AfterEach
-	void stop() {
-		if (this.gateway != null) {
-			this.gateway.shutdown(Duration.ZERO);
-		}
-		if (this.origin != null) {
-			this.origin.close();
-		}
-	}
-
 	@Test
 	void sequentialRequestsReuseOneUpstreamConnection() throws Exception {
-		this.origin = TestOrigin.hello("pooled");
+		this.origin = this.resources.add(TestOrigin.hello("pooled"));
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			for (int i = 0; i < 100; i++) {
 				RawHttpClient.Response response = client.exchange("GET /" + i + " HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -71,11 +64,11 @@ class PoolingTests {
 
 	@Test
 	void idlePooledConnectionsCloseAfterTheIdleTimeout() {
-		this.origin = TestOrigin.hello("idle");
+		this.origin = this.resources.add(TestOrigin.hello("idle"));
 		PeerOptions options = PeerOptions.defaults().withIdleTimeout(Duration.ofMillis(200));
 		RecordingProxyHttp proxy = new RecordingProxyHttp(
 				(attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()).withOptions(options));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
 			assertThat(this.origin.closedConnections()).isZero();
@@ -87,11 +80,11 @@ class PoolingTests {
 
 	@Test
 	void anIdleTimeoutOfZeroDisablesPooling() {
-		this.origin = TestOrigin.hello("unpooled");
+		this.origin = this.resources.add(TestOrigin.hello("unpooled"));
 		PeerOptions options = PeerOptions.defaults().withIdleTimeout(Duration.ZERO);
 		RecordingProxyHttp proxy = new RecordingProxyHttp(
 				(attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()).withOptions(options));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			for (int i = 0; i < 3; i++) {
 				assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
@@ -102,7 +95,7 @@ class PoolingTests {
 
 	@Test
 	void poolsAreKeyedByPeerIdentity() {
-		this.origin = TestOrigin.hello("keyed");
+		this.origin = this.resources.add(TestOrigin.hello("keyed"));
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> null) {
 
 			@Override
@@ -113,7 +106,7 @@ class PoolingTests {
 			}
 
 		};
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			for (int i = 0; i < 3; i++) {
 				assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);

@@ -19,19 +19,18 @@ package dev.pingora.proxy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
 import dev.pingora.server.Server;
-import dev.pingora.test.Gateways;
 import dev.pingora.test.Ports;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.RawOrigin;
 import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.upstream.HttpPeer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,26 +40,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RetryTests {
 
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
 	private Server gateway;
 
 	private RawOrigin origin;
-
-	@AfterEach
-	void stop() {
-		if (this.gateway != null) {
-			this.gateway.shutdown(Duration.ZERO);
-		}
-		if (this.origin != null) {
-			this.origin.close();
-		}
-	}
 
 	@Test
 	void maxRetriesCapsTheAttempts() throws Exception {
 		int refused = Ports.refused();
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", refused))
 			.retryConnectFailures();
-		this.gateway = Gateways.start(proxy, (conf) -> conf.maxRetries(3));
+		this.gateway = this.resources.gateway(proxy, (conf) -> conf.maxRetries(3));
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(502);
 		}
@@ -73,7 +65,7 @@ class RetryTests {
 	void connectFailuresAreNotRetriedUnlessFailToConnectSaysSo() throws Exception {
 		int refused = Ports.refused();
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", refused));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(502);
 		}
@@ -82,9 +74,9 @@ class RetryTests {
 
 	@Test
 	void aRequestThatHitsAStalePooledConnectionIsRetriedOnAFreshOne() throws Exception {
-		this.origin = RawOrigin.start(RetryTests::closeOnSecondRequest);
+		this.origin = this.resources.add(RawOrigin.start(RetryTests::closeOnSecondRequest));
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertThat(client.exchange("GET /first HTTP/1.1\r\nHost: a\r\n\r\n").text()).isEqualTo("served 0");
 			assertThat(proxy.next().reused).containsExactly(false);
@@ -104,9 +96,9 @@ class RetryTests {
 
 	@Test
 	void aBodyThatFitsTheRetryBufferIsReplayed() throws Exception {
-		this.origin = RawOrigin.start(RetryTests::closeOnSecondRequest);
+		this.origin = this.resources.add(RawOrigin.start(RetryTests::closeOnSecondRequest));
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		String body = "b".repeat(10 * 1024);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertThat(client.exchange("GET /first HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
@@ -121,9 +113,9 @@ class RetryTests {
 
 	@Test
 	void aBodyLargerThanTheRetryBufferIsNotReplayedAndGets502() throws Exception {
-		this.origin = RawOrigin.start(RetryTests::closeOnSecondRequest);
+		this.origin = this.resources.add(RawOrigin.start(RetryTests::closeOnSecondRequest));
 		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()));
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		String body = "b".repeat(100 * 1024);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			assertThat(client.exchange("GET /first HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);

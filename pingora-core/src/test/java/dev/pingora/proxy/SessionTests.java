@@ -16,18 +16,19 @@
 
 package dev.pingora.proxy;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pingora.server.Listener;
 import dev.pingora.server.Server;
 import dev.pingora.server.ServerConf;
+import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.test.TestOrigin;
 import dev.pingora.upstream.HttpPeer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,23 +38,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SessionTests {
 
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
 	private Server gateway;
 
 	private TestOrigin origin;
 
-	@AfterEach
-	void stop() {
-		if (this.gateway != null) {
-			this.gateway.shutdown(Duration.ZERO);
-		}
-		if (this.origin != null) {
-			this.origin.close();
-		}
-	}
-
 	@Test
 	void theTimingDigestRecordsEveryStepInOrderFromTheInjectedTicker() throws Exception {
-		this.origin = TestOrigin.hello("timed");
+		this.origin = this.resources.add(TestOrigin.hello("timed"));
 		// A ticker that moves one tick per reading: the readings come out in the order
 		// the
 		// steps happened, with no wall clock involved.
@@ -91,8 +85,8 @@ class SessionTests {
 
 	@Test
 	void aPhaseCanCloseTheClientConnectionAfterTheResponse() {
-		this.origin = TestOrigin.hello("bye");
-		ProxyHttp<Object> proxy = new Http1Tests.ForwardingProxy(this.origin.port()) {
+		this.origin = this.resources.add(TestOrigin.hello("bye"));
+		ProxyHttp<Object> proxy = new ForwardingProxy(this.origin.port()) {
 
 			@Override
 			public Mono<Boolean> requestFilter(Session session, Object ctx) {
@@ -101,7 +95,7 @@ class SessionTests {
 			}
 
 		};
-		this.gateway = dev.pingora.test.Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
 			assertThat(response.text()).isEqualTo("bye");

@@ -21,17 +21,17 @@ import java.time.Duration;
 
 import dev.pingora.error.ErrorType;
 import dev.pingora.server.Server;
-import dev.pingora.test.Gateways;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
@@ -43,6 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for TLS to upstreams: SNI, certificate and hostname verification, a custom CA.
  */
 class UpstreamTlsTests {
+
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	private static DisposableServer origin;
 
@@ -73,13 +76,6 @@ class UpstreamTlsTests {
 	@AfterAll
 	static void stopOrigin() {
 		origin.disposeNow();
-	}
-
-	@AfterEach
-	void stopGateway() {
-		if (this.gateway != null) {
-			this.gateway.shutdown(Duration.ZERO);
-		}
 	}
 
 	@Test
@@ -122,7 +118,7 @@ class UpstreamTlsTests {
 	}
 
 	private RawHttpClient.Response get(ProxyHttp<?> proxy) {
-		this.gateway = Gateways.start(proxy);
+		this.gateway = this.resources.gateway(proxy);
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			return client.exchange("GET / HTTP/1.1\r\nHost: origin.test\r\n\r\n");
 		}

@@ -18,6 +18,7 @@ package dev.pingora.server;
 
 import java.time.Duration;
 
+import dev.pingora.test.ForwardingProxy;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,8 +76,7 @@ class ServerConfTests {
 	void aServerNeedsAProxyAndAListener() {
 		assertThatIllegalStateException().isThrownBy(() -> Server.builder().listen(Listener.tcp(0)).build())
 			.withMessageContaining("proxy: none");
-		assertThatIllegalStateException().isThrownBy(
-				() -> Server.builder().proxy(ServerTests.to(dev.pingora.upstream.HttpPeer.of("127.0.0.1", 1))).build())
+		assertThatIllegalStateException().isThrownBy(() -> Server.builder().proxy(new ForwardingProxy(1)).build())
 			.withMessageContaining("listeners: none");
 	}
 

@@ -24,14 +24,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import dev.pingora.proxy.ProxyHttp;
-import dev.pingora.proxy.Session;
+import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestResources;
 import dev.pingora.test.TestOrigin;
 import dev.pingora.upstream.HttpPeer;
 import io.netty.channel.unix.DomainSocketAddress;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -47,19 +47,12 @@ import static org.awaitility.Awaitility.await;
  */
 class ServerTests {
 
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
 	private Server server;
 
 	private TestOrigin origin;
-
-	@AfterEach
-	void stop() {
-		if (this.server != null) {
-			this.server.shutdown(Duration.ZERO);
-		}
-		if (this.origin != null) {
-			this.origin.close();
-		}
-	}
 
 	@Test
 	void servesOnUnixDomainSocketsOnBothSides(@TempDir Path temp) {
@@ -72,7 +65,7 @@ class ServerTests {
 		try {
 			this.server = Server.builder()
 				.listen(Listener.unix(gatewaySocket))
-				.proxy(to(HttpPeer.unix(upstreamSocket)))
+				.proxy(new ForwardingProxy(HttpPeer.unix(upstreamSocket)))
 				.build()
 				.start();
 			String body = HttpClient.create()
@@ -96,7 +89,7 @@ class ServerTests {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			Server candidate = Server.builder()
 				.listen(Listener.tcp("127.0.0.1", taken.getLocalPort()))
-				.proxy(to(HttpPeer.of("127.0.0.1", 1)))
+				.proxy(new ForwardingProxy(HttpPeer.of("127.0.0.1", 1)))
 				.build();
 			assertThatIllegalStateException().isThrownBy(candidate::start)
 				.withMessageContaining("listener 127.0.0.1:" + taken.getLocalPort())
@@ -107,9 +100,9 @@ class ServerTests {
 
 	@Test
 	void gracefulShutdownLetsRequestsInProgressFinish() throws Exception {
-		this.origin = TestOrigin.start((request, response) -> Mono.delay(Duration.ofMillis(500))
-			.then(response.sendString(Mono.just("finished")).then()));
-		this.server = Gateways.start(to(HttpPeer.of("127.0.0.1", this.origin.port())));
+		this.origin = this.resources.add(TestOrigin.start((request, response) -> Mono.delay(Duration.ofMillis(500))
+			.then(response.sendString(Mono.just("finished")).then())));
+		this.server = this.resources.gateway(new ForwardingProxy(HttpPeer.of("127.0.0.1", this.origin.port())));
 		int port = this.server.port();
 		try (RawHttpClient idle = new RawHttpClient(port); RawHttpClient busy = new RawHttpClient(port)) {
 			assertThat(idle.exchange("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
@@ -132,8 +125,8 @@ class ServerTests {
 
 	@Test
 	void theGracePeriodEndsWithTheConnectionsClosed() throws Exception {
-		this.origin = TestOrigin.start((request, response) -> Mono.never());
-		this.server = Gateways.start(to(HttpPeer.of("127.0.0.1", this.origin.port())));
+		this.origin = this.resources.add(TestOrigin.start((request, response) -> Mono.never()));
+		this.server = this.resources.gateway(new ForwardingProxy(HttpPeer.of("127.0.0.1", this.origin.port())));
 		try (RawHttpClient client = new RawHttpClient(this.server.port())) {
 			client.send("GET /never HTTP/1.1\r\nHost: a\r\n\r\n");
 			await().until(() -> this.server.inflight() == 1);
@@ -149,30 +142,6 @@ class ServerTests {
 		catch (IOException ex) {
 			return false;
 		}
-	}
-
-	static ProxyHttp<Object> to(HttpPeer peer) {
-		return new ProxyHttp<>() {
-
-			@Override
-			public Object newCtx() {
-				return Boolean.TRUE;
-			}
-
-			@Override
-			public Mono<HttpPeer> upstreamPeer(Session session, Object ctx) {
-				return Mono.just(peer);
-			}
-
-		};
-	}
-
-	private static final class Gateways {
-
-		static Server start(ProxyHttp<?> proxy) {
-			return dev.pingora.test.Gateways.start(proxy);
-		}
-
 	}
 
 }

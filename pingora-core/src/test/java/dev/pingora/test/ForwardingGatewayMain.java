@@ -16,15 +16,11 @@
 
 package dev.pingora.test;
 
-import dev.pingora.proxy.ProxyHttp;
-import dev.pingora.proxy.Session;
 import dev.pingora.server.Listener;
 import dev.pingora.server.Server;
 import dev.pingora.server.ServerConf;
-import dev.pingora.upstream.HttpPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * A gateway in a JVM of its own, for tests that constrain its heap: forwards everything
@@ -39,24 +35,10 @@ public final class ForwardingGatewayMain {
 
 	public static void main(String[] args) throws InterruptedException {
 		int originPort = Integer.parseInt(args[0]);
-		HttpPeer origin = HttpPeer.of("127.0.0.1", originPort);
-		ProxyHttp<Object> proxy = new ProxyHttp<>() {
-
-			@Override
-			public Object newCtx() {
-				return Boolean.TRUE;
-			}
-
-			@Override
-			public Mono<HttpPeer> upstreamPeer(Session session, Object ctx) {
-				return Mono.just(origin);
-			}
-
-		};
 		Server server = Server.builder()
 			.conf(ServerConf.builder().threads(2).build())
 			.listen(Listener.tcp("127.0.0.1", 0))
-			.proxy(proxy)
+			.proxy(new ForwardingProxy(originPort))
 			.build()
 			.start();
 		logger.warn("PORT={}", server.port());

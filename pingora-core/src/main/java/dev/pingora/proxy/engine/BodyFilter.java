@@ -18,6 +18,7 @@ package dev.pingora.proxy.engine;
 
 import java.time.Duration;
 
+import dev.pingora.error.ProxyError;
 import dev.pingora.proxy.BodyChunk;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -59,7 +60,7 @@ interface BodyFilter {
 			}
 			catch (Throwable ex) {
 				ReferenceCountUtil.safeRelease(chunk.data());
-				sink.error(ex);
+				sink.error(ProxyError.from(ex));
 				return;
 			}
 			ByteBuf result = chunk.data();

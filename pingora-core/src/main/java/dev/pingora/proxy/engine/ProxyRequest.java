@@ -218,8 +218,8 @@ final class ProxyRequest<C> {
 		return outcome.onErrorResume((ex) -> {
 			logger.error("failToProxy failed for {}", this.session.requestSummary(), ex);
 			return this.session.respondError(500).thenReturn(new FailToProxy(500, false));
-		}).defaultIfEmpty(new FailToProxy(FailToProxy.statusOf(failure), false)).doOnNext((result) -> {
-			if (!result.canReuseDownstream()) {
+		}).switchIfEmpty(Mono.defer(() -> defaultFailure(failure, partial))).doOnNext((result) -> {
+			if (!result.canReuseDownstream() || this.session.attempts > 0) {
 				this.session.setKeepAlive(false);
 			}
 			logFailure(failure, result.errorCode());
@@ -227,6 +227,14 @@ final class ProxyRequest<C> {
 				this.session.abortDownstream();
 			}
 		}).then();
+	}
+
+	private Mono<FailToProxy> defaultFailure(ProxyError failure, boolean partial) {
+		int status = FailToProxy.statusOf(failure);
+		if (status == 0 || partial) {
+			return Mono.just(new FailToProxy(0, false));
+		}
+		return this.session.respondError(status).thenReturn(new FailToProxy(status, false));
 	}
 
 	private void logFailure(ProxyError failure, int status) {

@@ -145,7 +145,7 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 
 	@Override
 	public void onError(Throwable throwable) {
-		offer(new Failed(throwable));
+		offer(new Failed(UpstreamErrors.downstreamRead(throwable)));
 	}
 
 	@Override

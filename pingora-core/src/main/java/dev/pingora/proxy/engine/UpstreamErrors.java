@@ -31,6 +31,7 @@ import dev.pingora.error.ProxyError;
 import dev.pingora.error.RetryType;
 import dev.pingora.upstream.HttpPeer;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.WriteTimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -91,7 +92,28 @@ final class UpstreamErrors {
 			return ProxyError.upstream(ErrorType.CONNECTION_CLOSED, context + ", before the response", throwable)
 				.setRetry(RetryType.REUSED_ONLY);
 		}
-		return ProxyError.upstream(ErrorType.UNKNOWN_ERROR, context, throwable);
+		if (throwable instanceof DecoderException) {
+			return ProxyError.upstream(ErrorType.H1_ERROR, context + ", malformed response", throwable);
+		}
+		// Not a transport failure: a bug in a phase or in the engine, never the
+		// upstream's fault.
+		return ProxyError.from(throwable);
+	}
+
+	/**
+	 * Classify a failure to read the request body from the client.
+	 */
+	static ProxyError downstreamRead(Throwable throwable) {
+		if (throwable instanceof ProxyError error) {
+			return error;
+		}
+		if (throwable instanceof ReadTimeoutException) {
+			return ProxyError.downstream(ErrorType.READ_TIMEDOUT, "reading the request body", throwable);
+		}
+		if (throwable instanceof DecoderException) {
+			return ProxyError.downstream(ErrorType.H1_ERROR, "malformed request body", throwable);
+		}
+		return ProxyError.downstream(ErrorType.READ_ERROR, "reading the request body", throwable);
 	}
 
 	private static ErrorType connectType(Throwable throwable) {

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.pingora.error.ErrorSource;
+import dev.pingora.error.ProxyError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -103,7 +105,11 @@ class RetryBufferTests {
 				Flux.concat(Flux.just(chunk("part")), Flux.error(new IllegalStateException("client went away"))), 1024);
 		StepVerifier.create(body.attempt().map(RetryBufferTests::text))
 			.expectNext("part")
-			.verifyErrorMessage("client went away");
+			.verifyErrorSatisfies((error) -> {
+				assertThat(error).isInstanceOf(ProxyError.class);
+				assertThat(((ProxyError) error).source()).isEqualTo(ErrorSource.DOWNSTREAM);
+				assertThat(error.getCause()).hasMessage("client went away");
+			});
 		body.dispose();
 	}
 
