@@ -59,6 +59,23 @@ public final class HopByHopHeaders {
 	}
 
 	/**
+	 * Replace the fields of {@code to} with the end-to-end fields of {@code from}: a copy
+	 * without the hop-by-hop fields and without any of the extra names given.
+	 * @param from the fields to copy
+	 * @param to the fields to replace
+	 * @param alsoRemove more field names to leave out
+	 * @return {@code to}
+	 */
+	public static HttpHeaders copyEndToEnd(HttpHeaders from, HttpHeaders to, CharSequence... alsoRemove) {
+		to.set(from);
+		remove(to);
+		for (CharSequence name : alsoRemove) {
+			to.remove(name);
+		}
+		return to;
+	}
+
+	/**
 	 * Whether a field name is one of the fixed hop-by-hop names.
 	 * @param name the field name
 	 * @return {@code true} if the field is hop-by-hop

@@ -158,13 +158,9 @@ final class UpstreamAttempt<C> {
 
 	private Mono<Void> websocket(HttpClient client) {
 		RequestHeader downstream = this.session.requestHeader();
-		HttpHeaders headers = new DefaultHttpHeaders();
-		headers.set(downstream.headers());
-		HopByHopHeaders.remove(headers);
-		headers.remove(HttpHeaderNames.SEC_WEBSOCKET_KEY)
-			.remove(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
-			.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)
-			.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(downstream.headers(), new DefaultHttpHeaders(),
+				HttpHeaderNames.SEC_WEBSOCKET_KEY, HttpHeaderNames.SEC_WEBSOCKET_VERSION,
+				HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
 		if (this.request.engine.settings.forwardedHeaders()) {
 			appendForwarded(headers);
 		}
@@ -193,13 +189,9 @@ final class UpstreamAttempt<C> {
 		this.session.upstreamConnected = now;
 		this.session.firstResponseByte = now;
 		return Monos.then(this.proxy.connectedToUpstream(this.session, false, this.peer, this.request.ctx), () -> {
-			HttpHeaders headers = this.session.responseHeaders();
-			headers.set(upstreamIn.headers());
-			HopByHopHeaders.remove(headers);
-			headers.remove(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT)
-				.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)
-				.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)
-				.remove(HttpHeaderNames.CONTENT_LENGTH);
+			HttpHeaders headers = HopByHopHeaders.copyEndToEnd(upstreamIn.headers(), this.session.responseHeaders(),
+					HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL,
+					HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, HttpHeaderNames.CONTENT_LENGTH);
 			ResponseHeader response = ResponseHeader.wrap(101, HttpVersion.HTTP_1_1, headers);
 			return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx),
 					() -> Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx),
@@ -228,9 +220,7 @@ final class UpstreamAttempt<C> {
 
 	private Mono<Void> prepareRequest(HttpClientRequest clientRequest, NettyOutbound outbound) {
 		RequestHeader downstream = this.session.requestHeader();
-		HttpHeaders headers = clientRequest.requestHeaders();
-		headers.set(downstream.headers());
-		HopByHopHeaders.remove(headers);
+		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(downstream.headers(), clientRequest.requestHeaders());
 		if (this.session.hasRequestBody() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
 			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
 		}
@@ -290,9 +280,8 @@ final class UpstreamAttempt<C> {
 		this.responseStarted = true;
 		this.session.firstResponseByte = this.request.engine.ticker.read();
 		HttpResponseStatus status = clientResponse.status();
-		HttpHeaders headers = this.session.responseHeaders();
-		headers.set(clientResponse.responseHeaders());
-		HopByHopHeaders.remove(headers);
+		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(clientResponse.responseHeaders(),
+				this.session.responseHeaders());
 		ResponseHeader response = ResponseHeader.wrap(status.code(), HttpVersion.HTTP_1_1, headers);
 		if (!status.reasonPhrase().equals(HttpResponseStatus.valueOf(status.code()).reasonPhrase())) {
 			response.setReason(status.reasonPhrase());
