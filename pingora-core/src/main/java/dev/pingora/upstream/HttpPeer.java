@@ -50,11 +50,15 @@ public final class HttpPeer {
 
 	private final PeerOptions options;
 
+	private final int hash;
+
 	private HttpPeer(SocketAddress address, boolean tls, String sni, PeerOptions options) {
 		this.address = address;
 		this.tls = tls;
 		this.sni = sni;
 		this.options = options;
+		// Peers are pool keys looked up on every request: hash once.
+		this.hash = Objects.hash(address, tls, sni, options);
 	}
 
 	/**
@@ -183,13 +187,13 @@ public final class HttpPeer {
 		if (!(obj instanceof HttpPeer other)) {
 			return false;
 		}
-		return this.address.equals(other.address) && this.tls == other.tls && this.sni.equals(other.sni)
-				&& this.options.equals(other.options);
+		return this.hash == other.hash && this.address.equals(other.address) && this.tls == other.tls
+				&& this.sni.equals(other.sni) && this.options.equals(other.options);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.address, this.tls, this.sni, this.options);
+		return this.hash;
 	}
 
 	@Override

@@ -103,6 +103,8 @@ public final class PeerOptions {
 
 	private final Alpn alpn;
 
+	private final int hash;
+
 	private PeerOptions(@Nullable Duration connectionTimeout, @Nullable Duration totalConnectionTimeout,
 			@Nullable Duration readTimeout, @Nullable Duration writeTimeout, Duration idleTimeout,
 			@Nullable TcpKeepalive tcpKeepalive, boolean verifyCert, boolean verifyHostname,
@@ -117,6 +119,8 @@ public final class PeerOptions {
 		this.verifyHostname = verifyHostname;
 		this.caCertificates = caCertificates;
 		this.alpn = alpn;
+		this.hash = Objects.hash(connectionTimeout, totalConnectionTimeout, readTimeout, writeTimeout, idleTimeout,
+				tcpKeepalive, verifyCert, verifyHostname, caCertificates, alpn);
 	}
 
 	/**
@@ -329,7 +333,7 @@ public final class PeerOptions {
 		if (this == obj) {
 			return true;
 		}
-		if (!(obj instanceof PeerOptions other)) {
+		if (!(obj instanceof PeerOptions other) || this.hash != other.hash) {
 			return false;
 		}
 		return Objects.equals(this.connectionTimeout, other.connectionTimeout)
@@ -343,9 +347,7 @@ public final class PeerOptions {
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout, this.writeTimeout,
-				this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname, this.caCertificates,
-				this.alpn);
+		return this.hash;
 	}
 
 	@Override
