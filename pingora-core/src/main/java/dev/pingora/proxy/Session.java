@@ -168,6 +168,23 @@ public interface Session {
 	boolean isShuttingDown();
 
 	/**
+	 * Return a per-request attribute: state that {@link ProxyFilter}s (which have no
+	 * context object of their own) and the proxy share for the length of the request.
+	 * @param <T> the expected type
+	 * @param name the attribute name; use a prefix of your own, the engine's start with
+	 * {@code pingora.}
+	 * @return the value, or {@code null} if it is not set
+	 */
+	<T> @Nullable T attribute(String name);
+
+	/**
+	 * Set or, with {@code null}, remove a per-request attribute.
+	 * @param name the attribute name
+	 * @param value the value, or {@code null} to remove it
+	 */
+	void setAttribute(String name, @Nullable Object value);
+
+	/**
 	 * Return a one-line description of the request for logs, such as
 	 * {@code GET /path, Host: example.com}.
 	 * @return the summary

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.pingora.proxy.ProxyHttp;
@@ -45,7 +46,9 @@ import reactor.netty.ChannelBindException;
 import reactor.netty.DisposableServer;
 import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -86,6 +89,10 @@ public final class Server implements AutoCloseable {
 
 	private final Function<HttpServer, HttpServer> customizer;
 
+	private final Function<HttpClient, HttpClient> clientCustomizer;
+
+	private final Consumer<ConnectionProvider.Builder> poolCustomizer;
+
 	private final CountDownLatch terminated = new CountDownLatch(1);
 
 	private final List<DisposableServer> bound = new ArrayList<>();
@@ -106,6 +113,8 @@ public final class Server implements AutoCloseable {
 		this.proxy = Objects.requireNonNull(builder.proxy, "proxy");
 		this.ticker = builder.ticker;
 		this.customizer = builder.customizer;
+		this.clientCustomizer = builder.clientCustomizer;
+		this.poolCustomizer = builder.poolCustomizer;
 	}
 
 	/**
@@ -129,7 +138,8 @@ public final class Server implements AutoCloseable {
 			throw new IllegalStateException("server: " + this.state.name().toLowerCase() + " (expected: new)");
 		}
 		LoopResources eventLoops = LoopResources.create("pingora", this.conf.threads(), true);
-		Connector upstreams = HttpProxy.newConnector(eventLoops, this.conf.maxConnectionsPerPeer());
+		Connector upstreams = HttpProxy.newConnector(eventLoops, this.conf.maxConnectionsPerPeer(),
+				this.clientCustomizer, this.poolCustomizer);
 		HttpProxy<?> proxyService = newService(upstreams);
 		ChannelGroup group = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		this.loops = eventLoops;
@@ -152,6 +162,22 @@ public final class Server implements AutoCloseable {
 			logger.info("Pingora proxy listening on {}", boundAddresses());
 		}
 		return this;
+	}
+
+	/**
+	 * Return the configured listeners.
+	 * @return the listeners, in the order they were added
+	 */
+	public List<Listener> listeners() {
+		return this.listeners;
+	}
+
+	/**
+	 * Return the server settings.
+	 * @return the settings
+	 */
+	public ServerConf conf() {
+		return this.conf;
 	}
 
 	/**
@@ -366,6 +392,11 @@ public final class Server implements AutoCloseable {
 
 		private Function<HttpServer, HttpServer> customizer = Function.identity();
 
+		private Function<HttpClient, HttpClient> clientCustomizer = Function.identity();
+
+		private Consumer<ConnectionProvider.Builder> poolCustomizer = (builder) -> {
+		};
+
 		private Builder() {
 		}
 
@@ -416,6 +447,27 @@ public final class Server implements AutoCloseable {
 		 */
 		public Builder serverCustomizer(Function<HttpServer, HttpServer> customizer) {
 			this.customizer = this.customizer.andThen(Objects.requireNonNull(customizer, "customizer"));
+			return this;
+		}
+
+		/**
+		 * Customize every upstream peer's Reactor Netty client after the engine
+		 * configured it.
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder upstreamClientCustomizer(Function<HttpClient, HttpClient> customizer) {
+			this.clientCustomizer = this.clientCustomizer.andThen(Objects.requireNonNull(customizer, "customizer"));
+			return this;
+		}
+
+		/**
+		 * Customize every upstream peer's connection pool before it is built.
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder connectionPoolCustomizer(Consumer<ConnectionProvider.Builder> customizer) {
+			this.poolCustomizer = this.poolCustomizer.andThen(Objects.requireNonNull(customizer, "customizer"));
 			return this;
 		}
 

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
@@ -77,6 +78,10 @@ public final class Connector implements AutoCloseable {
 
 	private final Consumer<Channel> channelInitializer;
 
+	private final Function<HttpClient, HttpClient> clientCustomizer;
+
+	private final Consumer<ConnectionProvider.Builder> poolCustomizer;
+
 	private final Map<HttpPeer, Clients> clients = new ConcurrentHashMap<>();
 
 	/**
@@ -90,12 +95,32 @@ public final class Connector implements AutoCloseable {
 	 * codec is in place
 	 */
 	public Connector(@Nullable LoopResources loops, int maxConnectionsPerPeer, Consumer<Channel> channelInitializer) {
+		this(loops, maxConnectionsPerPeer, channelInitializer, Function.identity(), (builder) -> {
+		});
+	}
+
+	/**
+	 * Create a connector with customizers.
+	 * @param loops the event loops to run upstream connections on, or {@code null} for
+	 * Reactor Netty's default loops
+	 * @param maxConnectionsPerPeer the most connections per peer
+	 * @param channelInitializer called for every new upstream connection after its HTTP
+	 * codec is in place
+	 * @param clientCustomizer applied to every peer's client after the engine configured
+	 * it
+	 * @param poolCustomizer applied to every peer's connection pool builder after the
+	 * engine configured it
+	 */
+	public Connector(@Nullable LoopResources loops, int maxConnectionsPerPeer, Consumer<Channel> channelInitializer,
+			Function<HttpClient, HttpClient> clientCustomizer, Consumer<ConnectionProvider.Builder> poolCustomizer) {
 		if (maxConnectionsPerPeer < 1) {
 			throw new IllegalArgumentException("maxConnectionsPerPeer: " + maxConnectionsPerPeer + " (expected: >= 1)");
 		}
 		this.loops = loops;
 		this.maxConnectionsPerPeer = maxConnectionsPerPeer;
 		this.channelInitializer = Objects.requireNonNull(channelInitializer, "channelInitializer");
+		this.clientCustomizer = Objects.requireNonNull(clientCustomizer, "clientCustomizer");
+		this.poolCustomizer = Objects.requireNonNull(poolCustomizer, "poolCustomizer");
 	}
 
 	/**
@@ -157,14 +182,15 @@ public final class Connector implements AutoCloseable {
 			provider = ConnectionProvider.newConnection();
 		}
 		else {
-			provider = ConnectionProvider.builder("pingora")
+			ConnectionProvider.Builder builder = ConnectionProvider.builder("pingora")
 				.maxConnections(this.maxConnectionsPerPeer)
 				.pendingAcquireMaxCount(-1)
 				.pendingAcquireTimeout(acquireTimeout(options))
 				.maxIdleTime(idle)
 				.evictInBackground(sweepInterval(idle))
-				.lifo()
-				.build();
+				.lifo();
+			this.poolCustomizer.accept(builder);
+			provider = builder.build();
 		}
 		HttpClient pooled = configure(HttpClient.create(provider), peer);
 		HttpClient fresh = configure(HttpClient.create(ConnectionProvider.newConnection()), peer);
@@ -196,6 +222,7 @@ public final class Connector implements AutoCloseable {
 					.option(EpollChannelOption.TCP_KEEPCNT, keepalive.count());
 			}
 		}
+		configured = this.clientCustomizer.apply(configured);
 		if (peer.isTls()) {
 			SslContext context = sslContext(peer);
 			String sni = peer.sni();

@@ -40,7 +40,8 @@ class ArchitectureTests {
 	@Test
 	void theUserApiDoesNotDependOnTheEngineInternals() {
 		noClasses().that()
-			.resideInAnyPackage("dev.pingora.proxy", "dev.pingora.http", "dev.pingora.error", "dev.pingora.upstream")
+			.resideInAnyPackage("dev.pingora.proxy", "dev.pingora.http", "dev.pingora.error", "dev.pingora.upstream",
+					"dev.pingora.lb", "dev.pingora.routing", "dev.pingora.metrics")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("dev.pingora.proxy.engine..")

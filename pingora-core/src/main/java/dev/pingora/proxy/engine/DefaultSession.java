@@ -17,6 +17,8 @@
 package dev.pingora.proxy.engine;
 
 import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 import dev.pingora.http.HopByHopHeaders;
@@ -76,6 +78,8 @@ final class DefaultSession implements Session, TimingDigest {
 	private boolean keepAlive = true;
 
 	private volatile @Nullable ResponseHeader responseWritten;
+
+	private @Nullable Map<String, Object> attributes;
 
 	int attempts;
 
@@ -355,6 +359,27 @@ final class DefaultSession implements Session, TimingDigest {
 	@Override
 	public boolean isShuttingDown() {
 		return this.engine.isShuttingDown();
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T attribute(String name) {
+		Map<String, Object> values = this.attributes;
+		return (values != null) ? (T) values.get(name) : null;
+	}
+
+	@Override
+	public void setAttribute(String name, @Nullable Object value) {
+		if (value == null) {
+			if (this.attributes != null) {
+				this.attributes.remove(name);
+			}
+			return;
+		}
+		if (this.attributes == null) {
+			this.attributes = new ConcurrentHashMap<>(4);
+		}
+		this.attributes.put(name, value);
 	}
 
 	@Override

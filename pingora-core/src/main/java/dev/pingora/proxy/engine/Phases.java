@@ -17,8 +17,11 @@
 package dev.pingora.proxy.engine;
 
 import java.lang.reflect.Method;
+import java.util.List;
 
 import dev.pingora.proxy.BodyChunk;
+import dev.pingora.proxy.FilteredProxyHttp;
+import dev.pingora.proxy.ProxyFilter;
 import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.proxy.Session;
 
@@ -42,9 +45,32 @@ final class Phases {
 	}
 
 	static Phases of(ProxyHttp<?> proxy) {
+		if (proxy instanceof FilteredProxyHttp<?> filtered) {
+			// The composite overrides every phase; what matters is who inside it does.
+			Phases inner = of(filtered.proxy());
+			List<ProxyFilter> filters = filtered.filters();
+			return new Phases(inner.requestBody || anyOverrides(filters, "requestBodyFilter"),
+					inner.upstreamResponseBody || anyOverrides(filters, "upstreamResponseBodyFilter"),
+					inner.responseBody || anyOverrides(filters, "responseBodyFilter"));
+		}
 		Class<?> type = proxy.getClass();
 		return new Phases(overrides(type, "requestBodyFilter"), overrides(type, "upstreamResponseBodyFilter"),
 				overrides(type, "responseBodyFilter"));
+	}
+
+	private static boolean anyOverrides(List<ProxyFilter> filters, String name) {
+		for (ProxyFilter filter : filters) {
+			try {
+				Method method = filter.getClass().getMethod(name, Session.class, BodyChunk.class);
+				if (method.getDeclaringClass() != ProxyFilter.class) {
+					return true;
+				}
+			}
+			catch (NoSuchMethodException ex) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	boolean responseBodyFilters() {

@@ -1,0 +1,207 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.routing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.pingora.error.ProxyError;
+import dev.pingora.http.RequestHeader;
+import dev.pingora.http.ResponseHeader;
+import dev.pingora.lb.Backend;
+import dev.pingora.proxy.ProxyHttp;
+import dev.pingora.proxy.Session;
+import dev.pingora.upstream.HttpPeer;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link ProxyHttp} of a configured gateway: finds each request's {@link Route} in a
+ * {@link RouteTable}, sends it to a backend of the route's {@link UpstreamGroup}, fails
+ * over to other backends when connecting fails, and applies the route's path and header
+ * rules. A request no route matches gets 404.
+ *
+ * <p>
+ * It records the route and upstream names in the session attributes {@link #ROUTE} and
+ * {@link #UPSTREAM}, where metrics and access logs find them.
+ *
+ * @since 0.1.0
+ */
+public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
+
+	/** Session attribute holding the id of the matched route. */
+	public static final String ROUTE = "pingora.route";
+
+	/** Session attribute holding the name of the route's upstream. */
+	public static final String UPSTREAM = "pingora.upstream";
+
+	private final RouteTable routes;
+
+	private final Map<String, UpstreamGroup> upstreams;
+
+	/**
+	 * Create a routing proxy.
+	 * @param routes the routes
+	 * @param upstreams the upstreams by name; every route's upstream must be there
+	 */
+	public RoutingProxy(RouteTable routes, Map<String, UpstreamGroup> upstreams) {
+		this.routes = Objects.requireNonNull(routes, "routes");
+		this.upstreams = Map.copyOf(upstreams);
+		for (Route route : routes.routes()) {
+			if (!this.upstreams.containsKey(route.upstream())) {
+				throw new IllegalArgumentException("route " + route.id() + ": upstream '" + route.upstream()
+						+ "' is not defined (expected one of " + this.upstreams.keySet() + ")");
+			}
+		}
+	}
+
+	/**
+	 * Return the route table.
+	 * @return the routes
+	 */
+	public RouteTable routes() {
+		return this.routes;
+	}
+
+	/**
+	 * Return the upstreams by name.
+	 * @return the upstreams
+	 */
+	public Map<String, UpstreamGroup> upstreams() {
+		return this.upstreams;
+	}
+
+	@Override
+	public Context newCtx() {
+		return new Context();
+	}
+
+	@Override
+	public Mono<Boolean> requestFilter(Session session, Context ctx) {
+		Route route = this.routes.match(session.requestHeader());
+		if (route == null) {
+			ResponseHeader notFound = ResponseHeader.of(404)
+				.setHeader(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+				.setHeader(HttpHeaderNames.CACHE_CONTROL, "private, no-store");
+			return session.respond(notFound, Unpooled.copiedBuffer("no route\n", StandardCharsets.UTF_8))
+				.thenReturn(true);
+		}
+		ctx.route = route;
+		ctx.upstream = this.upstreams.get(route.upstream());
+		session.setAttribute(ROUTE, route.id());
+		session.setAttribute(UPSTREAM, route.upstream());
+		return Mono.just(false);
+	}
+
+	@Override
+	public Mono<HttpPeer> upstreamPeer(Session session, Context ctx) {
+		UpstreamGroup upstream = ctx.upstream();
+		List<Backend> failed = ctx.failed;
+		Backend backend = (failed.isEmpty()) ? upstream.loadBalancer().select(null) : upstream.loadBalancer()
+			.select(null, upstream.loadBalancer().backends().size() * 4, (candidate) -> !failed.contains(candidate));
+		if (backend == null) {
+			// Every backend failed once already: try the balancer's next pick again.
+			backend = upstream.loadBalancer().select(null);
+		}
+		ctx.backend = backend;
+		return Mono.just(upstream.peer(backend));
+	}
+
+	@Override
+	public ProxyError failToConnect(Session session, HttpPeer peer, Context ctx, ProxyError error) {
+		Backend backend = ctx.backend;
+		if (backend != null) {
+			ctx.failed.add(backend);
+		}
+		// Nothing reached the backend: another one may take the request, whatever its
+		// method.
+		if (session.attempts() <= ctx.upstream().retries()) {
+			error.setRetry(true);
+		}
+		return error;
+	}
+
+	@Override
+	public Mono<Void> upstreamRequestFilter(Session session, RequestHeader upstreamRequest, Context ctx) {
+		Route route = ctx.route();
+		if (route.stripPrefix()) {
+			upstreamRequest.setUri(route.upstreamUri(upstreamRequest.uri()));
+		}
+		for (String name : route.removeRequestHeaders()) {
+			upstreamRequest.removeHeader(name);
+		}
+		route.addRequestHeaders().forEach(upstreamRequest::setHeader);
+		return Mono.empty();
+	}
+
+	@Override
+	public Mono<Void> responseFilter(Session session, ResponseHeader response, Context ctx) {
+		Route route = ctx.route;
+		if (route != null) {
+			for (String name : route.removeResponseHeaders()) {
+				response.removeHeader(name);
+			}
+			route.addResponseHeaders().forEach(response::setHeader);
+		}
+		return Mono.empty();
+	}
+
+	/**
+	 * The per-request state of the routing proxy.
+	 */
+	public static final class Context {
+
+		private @Nullable Route route;
+
+		private @Nullable UpstreamGroup upstream;
+
+		private @Nullable Backend backend;
+
+		private final List<Backend> failed = new ArrayList<>(1);
+
+		/**
+		 * Return the matched route.
+		 * @return the route
+		 */
+		public Route route() {
+			return Objects.requireNonNull(this.route, "route");
+		}
+
+		/**
+		 * Return the route's upstream.
+		 * @return the upstream
+		 */
+		public UpstreamGroup upstream() {
+			return Objects.requireNonNull(this.upstream, "upstream");
+		}
+
+		/**
+		 * Return the backend of the latest attempt.
+		 * @return the backend, or {@code null} before the first attempt
+		 */
+		public @Nullable Backend backend() {
+			return this.backend;
+		}
+
+	}
+
+}
