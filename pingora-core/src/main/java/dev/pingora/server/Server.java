@@ -147,8 +147,8 @@ public final class Server implements AutoCloseable {
 		this.service = proxyService;
 		this.channels = group;
 		try {
-			for (Listener listener : this.listeners) {
-				this.bound.add(bind(listener, eventLoops, proxyService, group));
+			for (int i = 0; i < this.listeners.size(); i++) {
+				this.bound.add(bind(this.listeners.get(i), i, eventLoops, proxyService, group));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -288,7 +288,7 @@ public final class Server implements AutoCloseable {
 		return new HttpProxy(this.proxy, upstreams, this.ticker, settings);
 	}
 
-	private DisposableServer bind(Listener listener, LoopResources eventLoops, HttpProxy<?> proxyService,
+	private DisposableServer bind(Listener listener, int index, LoopResources eventLoops, HttpProxy<?> proxyService,
 			ChannelGroup group) {
 		if (listener.isUnix()) {
 			deleteStaleSocket(Objects.requireNonNull(listener.path()));
@@ -314,13 +314,11 @@ public final class Server implements AutoCloseable {
 			return server.bindNow();
 		}
 		catch (ChannelBindException ex) {
-			throw new IllegalStateException("listener " + listener + ": cannot bind (" + rootMessage(ex)
-					+ "); another process may hold the address: stop it or choose another port", ex);
+			throw new ListenerBindException(listener, index, rootMessage(ex), ex);
 		}
 		catch (RuntimeException ex) {
 			if (ex.getCause() instanceof BindException) {
-				throw new IllegalStateException("listener " + listener + ": cannot bind (" + rootMessage(ex)
-						+ "); another process may hold the address: stop it or choose another port", ex);
+				throw new ListenerBindException(listener, index, rootMessage(ex), ex);
 			}
 			throw ex;
 		}

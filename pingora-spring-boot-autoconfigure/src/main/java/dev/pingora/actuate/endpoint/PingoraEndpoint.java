@@ -1,0 +1,150 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.actuate.endpoint;
+
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.pingora.lb.Backend;
+import dev.pingora.routing.Route;
+import dev.pingora.routing.RoutingProxy;
+import dev.pingora.routing.UpstreamGroup;
+import dev.pingora.server.Listener;
+import dev.pingora.server.Server;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code pingora} Actuator endpoint: the proxy's listeners, routes, upstreams and
+ * backends, read-only.
+ *
+ * @since 0.1.0
+ */
+@Endpoint(id = "pingora")
+public class PingoraEndpoint {
+
+	private final Server server;
+
+	private final @Nullable RoutingProxy routing;
+
+	/**
+	 * Create the endpoint.
+	 * @param server the proxy server
+	 * @param routing the routing proxy, or {@code null} when the application has its own
+	 * {@code ProxyHttp}
+	 */
+	public PingoraEndpoint(Server server, @Nullable RoutingProxy routing) {
+		this.server = server;
+		this.routing = routing;
+	}
+
+	/**
+	 * Describe the proxy.
+	 * @return the descriptor
+	 */
+	@ReadOperation
+	public PingoraDescriptor pingora() {
+		List<ListenerDescriptor> listeners = new ArrayList<>();
+		List<SocketAddress> bound = this.server.isRunning() ? this.server.boundAddresses() : List.of();
+		List<Listener> configured = this.server.listeners();
+		for (int i = 0; i < configured.size(); i++) {
+			listeners.add(new ListenerDescriptor(configured.get(i).toString(),
+					(i < bound.size()) ? String.valueOf(bound.get(i)) : null));
+		}
+		List<RouteDescriptor> routes = new ArrayList<>();
+		Map<String, UpstreamDescriptor> upstreams = new LinkedHashMap<>();
+		if (this.routing != null) {
+			for (Route route : this.routing.routes().routes()) {
+				routes.add(new RouteDescriptor(route.id(), route.host(), route.pathPrefix(),
+						route.methods().stream().map(Object::toString).sorted().toList(), route.headers(),
+						route.upstream(), route.stripPrefix()));
+			}
+			for (UpstreamGroup upstream : this.routing.upstreams().values()) {
+				List<BackendDescriptor> backends = new ArrayList<>();
+				for (Backend backend : upstream.loadBalancer().backends()) {
+					backends.add(new BackendDescriptor(backend.address(), backend.weight()));
+				}
+				upstreams.put(upstream.name(), new UpstreamDescriptor(backends, upstream.retries()));
+			}
+		}
+		return new PingoraDescriptor(this.server.isRunning(), listeners, (this.routing != null) ? "routing" : "custom",
+				routes, upstreams);
+	}
+
+	/**
+	 * The proxy as the endpoint shows it.
+	 *
+	 * @param running whether the proxy is serving
+	 * @param listeners the listeners
+	 * @param proxy {@code routing} for the configured routing proxy, {@code custom} for
+	 * an application's own {@code ProxyHttp}
+	 * @param routes the routes
+	 * @param upstreams the upstreams by name
+	 */
+	public record PingoraDescriptor(boolean running, List<ListenerDescriptor> listeners, String proxy,
+			List<RouteDescriptor> routes, Map<String, UpstreamDescriptor> upstreams) implements OperationResponseBody {
+	}
+
+	/**
+	 * A listener.
+	 *
+	 * @param address the configured address
+	 * @param bound the bound address, or {@code null} when not listening
+	 */
+	public record ListenerDescriptor(String address, @Nullable String bound) {
+	}
+
+	/**
+	 * A route.
+	 *
+	 * @param id the route's name
+	 * @param host the host it matches, or {@code null} for any
+	 * @param pathPrefix the path prefix it matches
+	 * @param methods the methods it matches, empty for any
+	 * @param headers the header fields it requires
+	 * @param upstream the upstream's name
+	 * @param stripPrefix whether the prefix is stripped
+	 */
+	public record RouteDescriptor(String id, @Nullable String host, String pathPrefix, List<String> methods,
+			Map<String, @Nullable String> headers, String upstream, boolean stripPrefix) {
+	}
+
+	/**
+	 * An upstream.
+	 *
+	 * @param backends the backends
+	 * @param retries how many other backends are tried when connecting fails
+	 */
+	public record UpstreamDescriptor(List<BackendDescriptor> backends, int retries) {
+	}
+
+	/**
+	 * A backend.
+	 *
+	 * @param address the address
+	 * @param weight the weight
+	 */
+	public record BackendDescriptor(String address, int weight) {
+	}
+
+}
