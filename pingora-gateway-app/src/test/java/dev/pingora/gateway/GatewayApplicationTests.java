@@ -1,0 +1,87 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.gateway;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import dev.pingora.autoconfigure.PingoraServerLifecycle;
+import dev.pingora.test.Ports;
+import dev.pingora.test.RawHttpClient;
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link GatewayApplication}: the default configuration, as a user runs it,
+ * proxies to the demo origin and reports itself through Actuator.
+ */
+class GatewayApplicationTests {
+
+	@Test
+	void theDefaultConfigurationRoutesToTheDemoOriginAndActuatorShowsIt() throws Exception {
+		int demoPort = Ports.refused();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class).run(
+				"--server.port=0", "--pingora.server.listeners[0].address=127.0.0.1:0", "--pingora.server.threads=1",
+				"--gateway.demo.port=" + demoPort)) {
+			int proxyPort = context.getBean(PingoraServerLifecycle.class).getServer().port();
+			int actuatorPort = ((WebServerApplicationContext) context).getWebServer().getPort();
+			assertThat(proxyPort).isNotEqualTo(actuatorPort);
+			try (RawHttpClient client = new RawHttpClient(proxyPort)) {
+				RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+				assertThat(response.status()).isEqualTo(200);
+				assertThat(response.text()).contains("Hello from the demo origin");
+			}
+
+			String health = get(actuatorPort, "/actuator/health");
+			assertThat(JsonPath.<String>read(health, "$.components.pingora.status")).isEqualTo("UP");
+			assertThat(JsonPath.<List<String>>read(health, "$.components.pingora.details.listening"))
+				.containsExactly("/127.0.0.1:" + proxyPort);
+
+			await().untilAsserted(() -> assertThat(get(actuatorPort, "/actuator/prometheus")).contains(
+					"pingora_requests_seconds_count{method=\"GET\",route=\"demo\",status=\"2xx\",upstream=\"demo\"} 1")
+				.contains("pingora_requests_seconds_bucket")
+				.contains("pingora_upstream_connect_seconds_count{upstream=\"demo\"}")
+				.contains("pingora_upstream_first_byte_seconds_count{upstream=\"demo\"}"));
+
+			String pingora = get(actuatorPort, "/actuator/pingora");
+			assertThat(JsonPath.<String>read(pingora, "$.proxy")).isEqualTo("routing");
+			assertThat(JsonPath.<String>read(pingora, "$.routes[0].id")).isEqualTo("demo");
+			assertThat(JsonPath.<String>read(pingora, "$.upstreams.demo.backends[0].address"))
+				.isEqualTo("127.0.0.1:" + demoPort);
+			assertThat(JsonPath.<String>read(pingora, "$.listeners[0].address")).isEqualTo("127.0.0.1:0");
+		}
+	}
+
+	private static String get(int port, String path) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path).isEqualTo(200);
+		return response.body();
+	}
+
+}
