@@ -33,6 +33,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -74,6 +75,17 @@ class GatewayApplicationTests {
 				.isEqualTo("127.0.0.1:" + demoPort);
 			assertThat(JsonPath.<String>read(pingora, "$.listeners[0].address")).isEqualTo("127.0.0.1:0");
 		}
+	}
+
+	@Test
+	void theProxyRefusesToShareThePortOfTheActuatorWebServer() {
+		int port = Ports.refused();
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=" + port,
+					"--pingora.server.listeners[0].address=127.0.0.1:" + port, "--gateway.demo.enabled=false"))
+			.havingRootCause()
+			.withMessageContaining("pingora.server.listeners[0].address")
+			.withMessageContaining("server.port=" + port);
 	}
 
 	private static String get(int port, String path) throws Exception {

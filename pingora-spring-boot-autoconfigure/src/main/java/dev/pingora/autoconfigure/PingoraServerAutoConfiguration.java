@@ -29,7 +29,6 @@ import dev.pingora.server.ServerConf;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -48,7 +47,7 @@ import org.springframework.util.ClassUtils;
  * @since 0.1.0
  */
 @AutoConfiguration(after = PingoraRoutingAutoConfiguration.class)
-@ConditionalOnBooleanProperty(name = "pingora.server.enabled", matchIfMissing = true)
+@ConditionalOnPingoraEnabled
 @EnableConfigurationProperties(PingoraServerProperties.class)
 public final class PingoraServerAutoConfiguration {
 

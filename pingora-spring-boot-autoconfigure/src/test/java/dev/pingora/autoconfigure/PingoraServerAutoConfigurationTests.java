@@ -16,6 +16,7 @@
 
 package dev.pingora.autoconfigure;
 
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pingora.proxy.ProxyFilter;
@@ -35,10 +36,13 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -178,6 +182,13 @@ class PingoraServerAutoConfigurationTests {
 		FailureAnalysis analysis = new ListenerBindFailureAnalyzer().analyze(failure);
 		assertThat(analysis.getDescription()).contains("0.0.0.0:8080").contains("Address already in use");
 		assertThat(analysis.getAction()).contains("pingora.server.listeners[0].address");
+	}
+
+	@Test
+	void theFailureAnalyzerIsRegistered() throws Exception {
+		Properties factories = PropertiesLoaderUtils.loadProperties(new ClassPathResource("META-INF/spring.factories"));
+		assertThat(factories.getProperty(FailureAnalyzer.class.getName()))
+			.contains(ListenerBindFailureAnalyzer.class.getName());
 	}
 
 	@Configuration(proxyBeanMethods = false)
