@@ -29,6 +29,8 @@ import dev.pingora.http.ResponseHeader;
 import dev.pingora.upstream.HttpPeer;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -40,6 +42,8 @@ import reactor.core.publisher.Mono;
  * @since 0.1.0
  */
 public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
+
+	private static final Logger logger = LoggerFactory.getLogger(FilteredProxyHttp.class);
 
 	private final ProxyHttp<C> proxy;
 
@@ -207,9 +211,11 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 
 	@Override
 	public Mono<Void> logging(Session session, @Nullable ProxyError error, C ctx) {
+		// Every logging phase runs, even when one of them fails.
 		return this.proxy.logging(session, error, ctx)
-			.onErrorResume((ex) -> Mono.empty())
-			.then(each(this.reversed, (filter) -> filter.logging(session, error).onErrorResume((ex) -> Mono.empty())));
+			.onErrorResume((ex) -> loggingFailed(this.proxy, session, ex))
+			.then(each(this.reversed, (filter) -> filter.logging(session, error)
+				.onErrorResume((ex) -> loggingFailed(filter, session, ex))));
 	}
 
 	@Override
@@ -220,6 +226,11 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 	@Override
 	public boolean suppressErrorLog(Session session, C ctx, ProxyError error) {
 		return this.proxy.suppressErrorLog(session, ctx, error);
+	}
+
+	private static Mono<Void> loggingFailed(Object phaseOwner, Session session, Throwable ex) {
+		logger.warn("logging phase of {} failed for {}", phaseOwner.getClass().getName(), session.requestSummary(), ex);
+		return Mono.empty();
 	}
 
 	private static Mono<Void> each(List<ProxyFilter> filters, Function<ProxyFilter, Mono<Void>> phase) {

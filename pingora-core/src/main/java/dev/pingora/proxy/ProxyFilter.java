@@ -36,9 +36,9 @@ import reactor.core.publisher.Mono;
  * Request-side phases ({@code earlyRequestFilter} to {@code upstreamRequestFilter}) run
  * filters first, in order, then the proxy; a filter that answers the request in
  * {@code requestFilter} (returns {@code true}) or declines in {@code proxyUpstreamFilter}
- * stops the phase for the rest. Response-side phases, the error phases and
- * {@code logging} run the proxy first, then the filters in reverse order, so the first
- * filter is the outermost, as with servlet filters.
+ * stops the phase for the rest. Response-side phases, {@code failToConnect},
+ * {@code errorWhileProxy} and {@code logging} run the proxy first, then the filters in
+ * reverse order, so the first filter is the outermost, as with servlet filters.
  *
  * <p>
  * A filter has no context type of its own: keep per-request state in

@@ -33,7 +33,10 @@ public final class ProxyFilterOrder {
 	/** Where rate and concurrency limits belong. */
 	public static final int RATE_LIMIT = 1_000;
 
-	/** The default order of a filter that declares none. */
+	/**
+	 * For filters with no particular place. A filter bean without any {@code @Order}
+	 * sorts after every ordered one (Spring's lowest precedence), so it runs innermost.
+	 */
 	public static final int DEFAULT = 10_000;
 
 	private ProxyFilterOrder() {

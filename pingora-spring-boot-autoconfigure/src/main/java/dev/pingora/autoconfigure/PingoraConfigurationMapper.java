@@ -16,6 +16,7 @@
 
 package dev.pingora.autoconfigure;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class PingoraConfigurationMapper {
 		check(prefix + "keepalive-timeout", properties.getKeepaliveTimeout(),
 				() -> builder.keepaliveTimeout(properties.getKeepaliveTimeout()));
 		check(prefix + "read-timeout", properties.getReadTimeout(),
-				() -> builder.readTimeout(properties.getReadTimeout()));
+				() -> builder.readTimeout(orNone(properties.getReadTimeout())));
 		check(prefix + "keepalive-request-limit", properties.getKeepaliveRequestLimit(),
 				() -> builder.keepaliveRequestLimit(properties.getKeepaliveRequestLimit()));
 		check(prefix + "max-request-line-length", properties.getMaxRequestLineLength(),
@@ -195,20 +196,25 @@ final class PingoraConfigurationMapper {
 	private static PeerOptions peerOptions(String name, PingoraRoutingProperties.Peer peer) {
 		PeerOptions options = PeerOptions.defaults();
 		options = with(name + ".connect-timeout", peer.getConnectTimeout(), options,
-				(current) -> current.withConnectionTimeout(peer.getConnectTimeout()));
+				(current) -> current.withConnectionTimeout(orNone(peer.getConnectTimeout())));
 		options = with(name + ".total-connect-timeout", peer.getTotalConnectTimeout(), options,
-				(current) -> current.withTotalConnectionTimeout(peer.getTotalConnectTimeout()));
+				(current) -> current.withTotalConnectionTimeout(orNone(peer.getTotalConnectTimeout())));
 		options = with(name + ".read-timeout", peer.getReadTimeout(), options,
-				(current) -> current.withReadTimeout(peer.getReadTimeout()));
+				(current) -> current.withReadTimeout(orNone(peer.getReadTimeout())));
 		options = with(name + ".write-timeout", peer.getWriteTimeout(), options,
-				(current) -> current.withWriteTimeout(peer.getWriteTimeout()));
+				(current) -> current.withWriteTimeout(orNone(peer.getWriteTimeout())));
 		options = with(name + ".idle-timeout", peer.getIdleTimeout(), options,
 				(current) -> current.withIdleTimeout(peer.getIdleTimeout()));
 		options = options.withVerifyCert(peer.isVerifyCert()).withVerifyHostname(peer.isVerifyHostname());
 		if (peer.getCaCertificates() != null) {
 			String location = peer.getCaCertificates();
-			String file = location.startsWith("file:") ? location.substring("file:".length()) : location;
-			options = options.withCaCertificates(Path.of(file));
+			Path file = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+			if (!Files.isReadable(file)) {
+				throw new InvalidConfigurationPropertyValueException(name + ".ca-certificates", location,
+						"No readable file at " + file.toAbsolutePath()
+								+ "; give the path of a PEM file of CA certificates (file: prefix optional).");
+			}
+			options = options.withCaCertificates(file);
 		}
 		return options;
 	}
@@ -232,6 +238,13 @@ final class PingoraConfigurationMapper {
 			throw new InvalidConfigurationPropertyValueException(name, value, "The property is required. " + fix);
 		}
 		return value;
+	}
+
+	/**
+	 * A zero duration in the properties means "no timeout" (the engine's {@code null}).
+	 */
+	private static @Nullable Duration orNone(@Nullable Duration timeout) {
+		return (timeout == null || timeout.isZero()) ? null : timeout;
 	}
 
 	private static int toInt(long bytes) {

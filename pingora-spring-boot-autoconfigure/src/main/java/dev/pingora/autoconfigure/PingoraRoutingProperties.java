@@ -415,23 +415,24 @@ public class PingoraRoutingProperties {
 	public static class Peer {
 
 		/**
-		 * TCP connect timeout. Not set means no timeout.
+		 * TCP connect timeout. 0 means no timeout.
 		 */
 		private @Nullable Duration connectTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Budget for TCP and TLS connection establishment together. Not set means none.
+		 * Budget for TCP and TLS connection establishment together. Not set or 0 means
+		 * none.
 		 */
 		private @Nullable Duration totalConnectTimeout;
 
 		/**
-		 * Longest time between two reads of an upstream response; expiry answers 504. Not
-		 * set means no timeout.
+		 * Longest time between two reads of an upstream response; expiry answers 504. 0
+		 * means no timeout.
 		 */
 		private @Nullable Duration readTimeout = Duration.ofSeconds(60);
 
 		/**
-		 * Longest time one write to the upstream may take. Not set means no timeout.
+		 * Longest time one write to the upstream may take. 0 means no timeout.
 		 */
 		private @Nullable Duration writeTimeout = Duration.ofSeconds(60);
 

@@ -57,7 +57,7 @@ public class PingoraServerProperties {
 
 	/**
 	 * Longest time between two reads of a request body from the client; a slower client
-	 * gets 408. Not set means no limit.
+	 * gets 408. 0 means no limit.
 	 */
 	private @Nullable Duration readTimeout = Duration.ofSeconds(60);
 

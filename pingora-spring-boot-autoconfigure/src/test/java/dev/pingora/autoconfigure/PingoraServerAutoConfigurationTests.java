@@ -23,6 +23,7 @@ import dev.pingora.proxy.ProxyFilter;
 import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.proxy.Session;
 import dev.pingora.routing.RoutingProxy;
+import dev.pingora.routing.UpstreamGroup;
 import dev.pingora.server.Listener;
 import dev.pingora.server.ListenerBindException;
 import dev.pingora.server.ServerConf;
@@ -155,7 +156,7 @@ class PingoraServerAutoConfigurationTests {
 				.hasMessageContaining("expected: host:port"));
 		this.runner
 			.withPropertyValues("pingora.upstreams.api.backends[0].address=127.0.0.1:9",
-					"pingora.upstreams.api.peer.read-timeout=0s", "pingora.routes[0].upstream=api")
+					"pingora.upstreams.api.peer.read-timeout=-1s", "pingora.routes[0].upstream=api")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pingora.upstreams.api.peer.read-timeout"));
@@ -163,6 +164,20 @@ class PingoraServerAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pingora.server.listeners[0].address"));
+	}
+
+	@Test
+	void aZeroTimeoutMeansNone() {
+		this.runner
+			.withPropertyValues("pingora.server.read-timeout=0s",
+					"pingora.upstreams.api.backends[0].address=127.0.0.1:9",
+					"pingora.upstreams.api.peer.read-timeout=0s", "pingora.routes[0].upstream=api")
+			.run((context) -> {
+				assertThat(context.getBean(ServerConf.class).readTimeout()).isNull();
+				RoutingProxy routing = context.getBean(RoutingProxy.class);
+				UpstreamGroup api = routing.upstreams().get("api");
+				assertThat(api.peer(api.loadBalancer().backends().get(0)).options().readTimeout()).isNull();
+			});
 	}
 
 	@Test

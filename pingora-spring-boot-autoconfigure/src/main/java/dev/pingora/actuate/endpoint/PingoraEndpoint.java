@@ -75,9 +75,11 @@ public class PingoraEndpoint {
 		Map<String, UpstreamDescriptor> upstreams = new LinkedHashMap<>();
 		if (this.routing != null) {
 			for (Route route : this.routing.routes().routes()) {
+				Map<String, String> headers = new LinkedHashMap<>();
+				route.headers().forEach((name, value) -> headers.put(name, (value != null) ? value : ""));
 				routes.add(new RouteDescriptor(route.id(), route.host(), route.pathPrefix(),
-						route.methods().stream().map(Object::toString).sorted().toList(), route.headers(),
-						route.upstream(), route.stripPrefix()));
+						route.methods().stream().map(Object::toString).sorted().toList(), headers, route.upstream(),
+						route.stripPrefix()));
 			}
 			for (UpstreamGroup upstream : this.routing.upstreams().values()) {
 				List<BackendDescriptor> backends = new ArrayList<>();
@@ -121,12 +123,13 @@ public class PingoraEndpoint {
 	 * @param host the host it matches, or {@code null} for any
 	 * @param pathPrefix the path prefix it matches
 	 * @param methods the methods it matches, empty for any
-	 * @param headers the header fields it requires
+	 * @param headers the header fields it requires: the exact value, or an empty string
+	 * when presence is enough
 	 * @param upstream the upstream's name
 	 * @param stripPrefix whether the prefix is stripped
 	 */
 	public record RouteDescriptor(String id, @Nullable String host, String pathPrefix, List<String> methods,
-			Map<String, @Nullable String> headers, String upstream, boolean stripPrefix) {
+			Map<String, String> headers, String upstream, boolean stripPrefix) {
 	}
 
 	/**
