@@ -19,13 +19,14 @@ usage: bench/run.sh [options]
   --repeats N        measured cells per target and path, median reported (default 3)
   --heap SIZE        gateway -Xms/-Xmx (default 512m)
   --port-base P      origin on P, gateway on P+1 (default 28180)
+  --jvm 'FLAGS'      extra JVM flags for the gateway (default none)
   --max-minutes M    stop everything after M minutes (default 30)
   --quick            --duration 5 --warmup 20 --repeats 1
 Needs nginx, wrk and taskset; installs nginx and wrk with apt-get when they are missing.
 USAGE
 }
 
-DURATION=20 WARMUP=120 CONNS=50 PATHS=/small REPEATS=3 HEAP=512m PORT_BASE=28180 MAX_MINUTES=30
+DURATION=20 WARMUP=120 CONNS=50 PATHS=/small REPEATS=3 HEAP=512m PORT_BASE=28180 MAX_MINUTES=30 EXTRA_JVM=""
 while (($#)); do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -36,6 +37,7 @@ while (($#)); do
     --heap) HEAP=$2; shift 2 ;;
     --port-base) PORT_BASE=$2; shift 2 ;;
     --max-minutes) MAX_MINUTES=$2; shift 2 ;;
+    --jvm) EXTRA_JVM=$2; shift 2 ;;
     --quick) DURATION=5 WARMUP=20 REPEATS=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -113,6 +115,8 @@ start_gateway() {
     (cd "$ROOT" && ./mvnw -q -B -DskipTests package -pl samples/embedded -am) >> "$RUN_DIR/build.log" 2>&1
   fi
   JVM_FLAGS=(-Xms"$HEAP" -Xmx"$HEAP")
+  # shellcheck disable=SC2206
+  [[ -n $EXTRA_JVM ]] && JVM_FLAGS+=($EXTRA_JVM)
   taskset -c 1 java "${JVM_FLAGS[@]}" -jar "$JAR" --port "$GATEWAY_PORT" \
     --upstream "127.0.0.1:$ORIGIN_PORT" --threads 1 --quiet > "$RUN_DIR/gateway.log" 2>&1 &
   GATEWAY_PID=$!
