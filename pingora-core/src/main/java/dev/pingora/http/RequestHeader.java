@@ -120,12 +120,19 @@ public final class RequestHeader {
 	}
 
 	/**
-	 * Return the path of the request target: everything before the first {@code ?}.
+	 * Return the path of the request target: everything before the first {@code ?}, and
+	 * for an absolute-form target ({@code http://host/path}, RFC 9112 §3.2.2) without the
+	 * scheme and authority.
 	 * @return the path
 	 */
 	public String path() {
-		int query = this.uri.indexOf('?');
-		return (query >= 0) ? this.uri.substring(0, query) : this.uri;
+		int start = pathStart(this.uri);
+		int query = this.uri.indexOf('?', start);
+		if (start == 0) {
+			return (query >= 0) ? this.uri.substring(0, query) : this.uri;
+		}
+		String path = (query >= 0) ? this.uri.substring(start, query) : this.uri.substring(start);
+		return path.isEmpty() ? "/" : path;
 	}
 
 	/**
@@ -133,8 +140,46 @@ public final class RequestHeader {
 	 * @return the query, or {@code null} if there is none
 	 */
 	public @Nullable String query() {
-		int query = this.uri.indexOf('?');
+		int query = this.uri.indexOf('?', pathStart(this.uri));
 		return (query >= 0) ? this.uri.substring(query + 1) : null;
+	}
+
+	/**
+	 * Return the request target in origin form (path and query), whatever form it was
+	 * received in.
+	 * @return the origin-form target, starting with {@code /} (or {@code *} for
+	 * {@code OPTIONS *})
+	 */
+	public String originForm() {
+		int start = pathStart(this.uri);
+		if (start == 0) {
+			return this.uri;
+		}
+		String rest = this.uri.substring(start);
+		return rest.isEmpty() ? "/" : (rest.charAt(0) == '?') ? "/" + rest : rest;
+	}
+
+	/**
+	 * Whether the request target is in absolute form, such as {@code http://host/path}.
+	 * @return {@code true} for an absolute-form target
+	 */
+	public boolean isAbsoluteForm() {
+		return pathStart(this.uri) > 0;
+	}
+
+	private static int pathStart(String uri) {
+		if (uri.isEmpty() || uri.charAt(0) == '/' || uri.charAt(0) == '*') {
+			return 0;
+		}
+		int scheme = uri.indexOf("://");
+		if (scheme <= 0) {
+			return 0;
+		}
+		int authorityEnd = scheme + 3;
+		while (authorityEnd < uri.length() && uri.charAt(authorityEnd) != '/' && uri.charAt(authorityEnd) != '?') {
+			authorityEnd++;
+		}
+		return authorityEnd;
 	}
 
 	/**

@@ -212,9 +212,9 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 	@Override
 	public Mono<Void> logging(Session session, @Nullable ProxyError error, C ctx) {
 		// Every logging phase runs, even when one of them fails.
-		return this.proxy.logging(session, error, ctx)
+		return Mono.defer(() -> this.proxy.logging(session, error, ctx))
 			.onErrorResume((ex) -> loggingFailed(this.proxy, session, ex))
-			.then(each(this.reversed, (filter) -> filter.logging(session, error)
+			.then(each(this.reversed, (filter) -> Mono.defer(() -> filter.logging(session, error))
 				.onErrorResume((ex) -> loggingFailed(filter, session, ex))));
 	}
 

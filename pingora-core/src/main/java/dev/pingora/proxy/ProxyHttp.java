@@ -232,7 +232,7 @@ public interface ProxyHttp<C> {
 	 * @param session the request
 	 * @param chunk the chunk
 	 * @param ctx the per-request context
-	 * @return how long to wait before the chunk is sent on, or {@link Duration#ZERO};
+	 * @return how long to wait before the next chunk is taken, or {@link Duration#ZERO};
 	 * throwing aborts the response
 	 */
 	default Duration upstreamResponseBodyFilter(Session session, BodyChunk chunk, C ctx) {
@@ -282,8 +282,8 @@ public interface ProxyHttp<C> {
 	 * @param session the request
 	 * @param chunk the chunk
 	 * @param ctx the per-request context
-	 * @return how long to wait before the chunk is written to the client (a download rate
-	 * limit), or {@link Duration#ZERO}; throwing aborts the response
+	 * @return how long to wait before the next chunk is taken (a download rate limit), or
+	 * {@link Duration#ZERO}; throwing aborts the response
 	 */
 	default Duration responseBodyFilter(Session session, BodyChunk chunk, C ctx) {
 		return Duration.ZERO;

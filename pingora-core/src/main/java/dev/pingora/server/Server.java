@@ -105,7 +105,9 @@ public final class Server implements AutoCloseable {
 
 	private @Nullable ChannelGroup channels;
 
-	private State state = State.NEW;
+	private volatile State state = State.NEW;
+
+	private volatile List<SocketAddress> addresses = List.of();
 
 	private Server(Builder builder) {
 		this.conf = builder.conf;
@@ -157,6 +159,9 @@ public final class Server implements AutoCloseable {
 			this.terminated.countDown();
 			throw ex;
 		}
+		List<SocketAddress> bound = new ArrayList<>(this.bound.size());
+		this.bound.forEach((server) -> bound.add(server.address()));
+		this.addresses = List.copyOf(bound);
 		this.state = State.RUNNING;
 		if (logger.isInfoEnabled()) {
 			logger.info("Pingora proxy listening on {}", boundAddresses());
@@ -184,12 +189,8 @@ public final class Server implements AutoCloseable {
 	 * Return the addresses the server listens on, in listener order.
 	 * @return the bound addresses
 	 */
-	public synchronized List<SocketAddress> boundAddresses() {
-		List<SocketAddress> addresses = new ArrayList<>(this.bound.size());
-		for (DisposableServer server : this.bound) {
-			addresses.add(server.address());
-		}
-		return addresses;
+	public List<SocketAddress> boundAddresses() {
+		return this.addresses;
 	}
 
 	/**
@@ -197,9 +198,9 @@ public final class Server implements AutoCloseable {
 	 * @return the port
 	 * @throws IllegalStateException if the server has no bound TCP listener
 	 */
-	public synchronized int port() {
-		for (DisposableServer server : this.bound) {
-			if (server.address() instanceof java.net.InetSocketAddress inet) {
+	public int port() {
+		for (SocketAddress address : this.addresses) {
+			if (address instanceof java.net.InetSocketAddress inet) {
 				return inet.getPort();
 			}
 		}
@@ -219,7 +220,7 @@ public final class Server implements AutoCloseable {
 	 * Whether the server is serving requests.
 	 * @return {@code true} between {@link #start()} and {@link #shutdown()}
 	 */
-	public synchronized boolean isRunning() {
+	public boolean isRunning() {
 		return this.state == State.RUNNING;
 	}
 
@@ -239,7 +240,12 @@ public final class Server implements AutoCloseable {
 		Objects.requireNonNull(gracePeriod, "gracePeriod");
 		HttpProxy<?> proxyService;
 		synchronized (this) {
+			if (this.state == State.NEW) {
+				return;
+			}
 			if (this.state != State.RUNNING) {
+				// Another thread is shutting down: return when it is done.
+				awaitQuietly();
 				return;
 			}
 			this.state = State.STOPPING;
@@ -257,10 +263,9 @@ public final class Server implements AutoCloseable {
 			logger.warn("Grace period {} over with {} request(s) in progress; closing their connections", gracePeriod,
 					proxyService.inflight());
 		}
-		synchronized (this) {
-			closeNow();
-			this.state = State.TERMINATED;
-		}
+		closeNow();
+		this.addresses = List.of();
+		this.state = State.TERMINATED;
 		this.terminated.countDown();
 		logger.info("Pingora proxy stopped");
 	}
@@ -271,6 +276,15 @@ public final class Server implements AutoCloseable {
 	 */
 	public void awaitTermination() throws InterruptedException {
 		this.terminated.await();
+	}
+
+	private void awaitQuietly() {
+		try {
+			this.terminated.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

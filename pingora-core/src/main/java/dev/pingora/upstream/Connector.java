@@ -222,7 +222,6 @@ public final class Connector implements AutoCloseable {
 					.option(EpollChannelOption.TCP_KEEPCNT, keepalive.count());
 			}
 		}
-		configured = this.clientCustomizer.apply(configured);
 		if (peer.isTls()) {
 			SslContext context = sslContext(peer);
 			String sni = peer.sni();
@@ -237,7 +236,8 @@ public final class Connector implements AutoCloseable {
 				.handlerConfigurator((handler) -> configureEngine(handler.engine(), sni, verifyHostname))
 				.build());
 		}
-		return configured;
+		// Last, so that what a customizer sets (TLS included) wins.
+		return this.clientCustomizer.apply(configured);
 	}
 
 	private void initChannel(Channel channel, PeerOptions options) {

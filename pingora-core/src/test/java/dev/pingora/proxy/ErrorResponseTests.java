@@ -113,6 +113,7 @@ class ErrorResponseTests {
 			"Transfer-Encoding not ending in chunked|400|POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n",
 			"Transfer-Encoding in HTTP/1.0|400|POST / HTTP/1.0\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n",
 			"garbage request line|400|NOT-HTTP\\r\\n\\r\\n",
+			"a coding other than chunked|501|POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n0\\r\\n\\r\\n",
 			"CONNECT|405|CONNECT a:443 HTTP/1.1\\r\\nHost: a:443\\r\\n\\r\\n" })
 	void badRequestsAreRejectedBeforeAnyPhase(String description, int status, String request) throws Exception {
 		TestOrigin origin = TestOrigin.hello("never");

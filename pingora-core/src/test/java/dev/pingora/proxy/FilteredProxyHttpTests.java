@@ -87,6 +87,27 @@ class FilteredProxyHttpTests {
 	}
 
 	@Test
+	void aLoggingPhaseThatThrowsDoesNotStopTheOthers() {
+		TestOrigin origin = this.resources.add(TestOrigin.hello("logged"));
+		ProxyFilter broken = new ProxyFilter() {
+
+			@Override
+			public Mono<Void> logging(Session session, @Nullable ProxyError error) {
+				throw new IllegalStateException("a broken access log");
+			}
+
+		};
+		ProxyHttp<Object> proxy = FilteredProxyHttp.of(new Recording("proxy", origin.port()),
+				List.of(new Filter("outer"), broken));
+		Server gateway = this.resources.gateway(proxy);
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").text()).isEqualTo("logged");
+		}
+		await().until(() -> this.calls.contains("outer:logging"));
+		assertThat(this.calls).contains("proxy:logging");
+	}
+
+	@Test
 	void noFiltersMeansTheProxyItself() {
 		ProxyHttp<Object> proxy = new Recording("proxy", 1);
 		assertThat(FilteredProxyHttp.of(proxy, List.of())).isSameAs(proxy);

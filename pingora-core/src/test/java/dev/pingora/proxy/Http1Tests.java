@@ -26,9 +26,11 @@ import dev.pingora.http.RequestHeader;
 import dev.pingora.server.Server;
 import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.test.TestResources;
 import dev.pingora.test.RawOrigin;
 import dev.pingora.test.TestOrigin;
+import dev.pingora.upstream.HttpPeer;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.jspecify.annotations.Nullable;
@@ -263,6 +265,96 @@ class Http1Tests {
 			assertThat(closeSeenByOrigin.get()).isNotNull();
 			assertThat(closeSeenByOrigin.get().code()).isEqualTo(4000);
 		});
+	}
+
+	@Test
+	void anAbsoluteFormTargetGoesToThePeerInOriginForm() {
+		TestOrigin origin = start(TestOrigin.hello("peer"));
+		TestOrigin elsewhere = start(TestOrigin.hello("elsewhere"));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client.exchange("GET http://127.0.0.1:" + elsewhere.port()
+					+ "/path?q=1 HTTP/1.1\r\nHost: 127.0.0.1:" + elsewhere.port() + "\r\n\r\n");
+			assertThat(response.text()).isEqualTo("peer");
+		}
+		assertThat(origin.lastRequest().uri()).isEqualTo("/path?q=1");
+		assertThat(elsewhere.requests()).isEmpty();
+	}
+
+	@Test
+	void aWebSocketHandshakeWithAnAbsoluteTargetStillGoesToThePeer() {
+		TestOrigin origin = start(TestOrigin
+			.start((request, response) -> response.sendWebsocket((in, out) -> out.send(in.receive().retain()))));
+		TestOrigin elsewhere = start(TestOrigin.hello("elsewhere"));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client.exchange("GET http://127.0.0.1:" + elsewhere.port()
+					+ "/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+			assertThat(response.status()).isEqualTo(101);
+		}
+		assertThat(origin.lastRequest().uri()).isEqualTo("/ws");
+		assertThat(elsewhere.requests()).isEmpty();
+	}
+
+	@Test
+	void anUpstreamThatRefusesTheWebSocketHandshakeAnswersWithItsStatus() throws Exception {
+		TestOrigin origin = start(TestOrigin.start((request, response) -> response.status(404).send()));
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
+		this.gateway = this.resources.gateway(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client.exchange("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n"
+					+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+					+ "Sec-WebSocket-Version: 13\r\n\r\n");
+			assertThat(response.status()).isEqualTo(404);
+		}
+		assertThat(proxy.next().phases).doesNotContain("failToConnect");
+	}
+
+	@Test
+	void aBodyWhoseLengthAFilterRemovedGoesChunked() {
+		TestOrigin origin = start(TestOrigin.start((request, response) -> response.send(request.receive().retain())));
+		ProxyHttp<Object> proxy = new ForwardingProxy(origin.port()) {
+
+			@Override
+			public Mono<Void> upstreamRequestFilter(Session session, RequestHeader upstreamRequest, Object ctx) {
+				upstreamRequest.removeHeader("Content-Length");
+				return Mono.empty();
+			}
+
+		};
+		this.gateway = this.resources.gateway(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client
+				.exchange("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
+			assertThat(response.text()).isEqualTo("hello");
+		}
+		assertThat(origin.lastRequest().headers().get("Transfer-Encoding")).isEqualTo("chunked");
+	}
+
+	@Test
+	void anHttp10RequestWithoutHostReachesTheUpstreamWithOne() {
+		TestOrigin origin = start(TestOrigin.hello("old client"));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			assertThat(client.exchange("GET / HTTP/1.0\r\n\r\n").text()).isEqualTo("old client");
+		}
+		assertThat(origin.lastRequest().headers().get("Host")).isEqualTo("127.0.0.1:" + origin.port());
+	}
+
+	@Test
+	void earlyHintsDoNotEndANonPersistentConnectionBeforeTheFinalResponse() {
+		RawOrigin origin = start(RawOrigin.start((socket, index) -> {
+			RawOrigin.readHead(RawOrigin.reader(socket));
+			RawOrigin.write(socket, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n");
+			RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal");
+		}));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+			assertThat(response.interim()).extracting(RawHttpClient.Response::status).containsExactly(103);
+			assertThat(response.text()).isEqualTo("final");
+		}
 	}
 
 	private <T extends AutoCloseable> T start(T origin) {

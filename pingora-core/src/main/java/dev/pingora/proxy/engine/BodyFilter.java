@@ -17,6 +17,7 @@
 package dev.pingora.proxy.engine;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pingora.error.ProxyError;
 import dev.pingora.proxy.BodyChunk;
@@ -47,11 +48,16 @@ interface BodyFilter {
 	Duration apply(BodyChunk chunk);
 
 	/**
-	 * Apply the phases to a body: each chunk in turn, then the end-of-stream call.
+	 * Apply the phases to a body: each chunk in turn, then the end-of-stream call. The
+	 * delay a phase returns for a chunk is waited before the next one is taken (Pingora
+	 * sleeps before it continues), so it throttles the stream without holding a buffer.
 	 */
 	default Flux<ByteBuf> filter(Flux<ByteBuf> body) {
-		long[] delay = new long[1];
-		return body.concatWith(Mono.just(END)).<ByteBuf>handle((data, sink) -> {
+		AtomicLong pause = new AtomicLong();
+		return body.concatWith(Mono.just(END)).delayUntil((next) -> {
+			long nanos = pause.getAndSet(0);
+			return (nanos > 0) ? Mono.delay(Duration.ofNanos(nanos)) : Mono.empty();
+		}).<ByteBuf>handle((data, sink) -> {
 			boolean end = data == END;
 			BodyChunk chunk = new BodyChunk(end ? Unpooled.EMPTY_BUFFER : data, end);
 			Duration wait;
@@ -63,17 +69,15 @@ interface BodyFilter {
 				sink.error(ProxyError.from(ex));
 				return;
 			}
+			pause.set(wait.isNegative() ? 0 : wait.toNanos());
 			ByteBuf result = chunk.data();
 			if (result.isReadable()) {
-				delay[0] = (wait.isNegative()) ? 0 : wait.toNanos();
 				sink.next(result);
 			}
 			else {
 				result.release();
 			}
-		})
-			.delayUntil((chunk) -> (delay[0] > 0) ? Mono.delay(Duration.ofNanos(delay[0])) : Mono.empty())
-			.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+		}).doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
 	}
 
 }

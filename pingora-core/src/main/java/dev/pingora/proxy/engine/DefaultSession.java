@@ -29,6 +29,8 @@ import dev.pingora.proxy.TimingDigest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -43,6 +45,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -159,12 +162,14 @@ final class DefaultSession implements Session, TimingDigest {
 
 	@Override
 	public Mono<Void> respond(ResponseHeader header, ByteBuf body) {
-		if (!markWritten(header)) {
-			body.release();
-			return Mono.empty();
-		}
-		writeHeader(header);
-		return this.response.send(Mono.just(body)).then();
+		return Mono.defer(() -> {
+			if (!this.channel.isActive() || !markWritten(header)) {
+				body.release();
+				return Mono.empty();
+			}
+			writeHeader(header);
+			return this.response.send(Mono.just(body)).then();
+		});
 	}
 
 	@Override
@@ -290,10 +295,16 @@ final class DefaultSession implements Session, TimingDigest {
 		if (this.responseWritten != null || !HttpVersion.HTTP_1_1.equals(this.request.version())) {
 			return;
 		}
-		HttpHeaders headers = informational.headers().copy();
-		HopByHopHeaders.remove(headers);
-		this.channel.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, informational.status(), headers));
-		this.channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+		// Written below Reactor Netty's traffic handler, which would take the end of the
+		// interim response for the end of the exchange (and close a non-persistent
+		// connection before the final response).
+		ChannelHandlerContext traffic = this.channel.pipeline().context(NettyPipeline.HttpTrafficHandler);
+		if (traffic == null) {
+			return;
+		}
+		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(informational.headers(), new DefaultHttpHeaders());
+		traffic.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, informational.status(), headers));
+		traffic.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
 	}
 
 	/**

@@ -116,6 +116,11 @@ final class DownstreamGuard extends ChannelInboundHandlerAdapter {
 			if (!lastCodingIsChunked(codings)) {
 				return new Rejection(HttpResponseStatus.BAD_REQUEST, "Transfer-Encoding does not end with chunked");
 			}
+			if (!onlyChunked(codings)) {
+				// Only chunked is decoded; any other coding would reach the upstream
+				// unlabelled.
+				return new Rejection(HttpResponseStatus.NOT_IMPLEMENTED, "Transfer-Encoding other than chunked");
+			}
 		}
 		if (HttpMethod.CONNECT.equals(request.method())) {
 			return new Rejection(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
@@ -137,6 +142,17 @@ final class DownstreamGuard extends ChannelInboundHandlerAdapter {
 			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
 			.set(HttpHeaderNames.DATE, HttpDate.now());
 		ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+	}
+
+	private static boolean onlyChunked(List<String> codings) {
+		for (String value : codings) {
+			for (String coding : value.split(",")) {
+				if (!HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(coding.trim())) {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	private static boolean lastCodingIsChunked(List<String> codings) {

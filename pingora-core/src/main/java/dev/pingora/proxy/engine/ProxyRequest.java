@@ -73,7 +73,7 @@ final class ProxyRequest<C> {
 
 	Mono<Void> run() {
 		return Mono.defer(this::process)
-			.onErrorResume(this::fail)
+			.onErrorResume((error) -> fail(error).onErrorResume(this::failFailed))
 			.then(Mono.defer(this::finish))
 			.doFinally(this::cleanup);
 	}
@@ -103,7 +103,7 @@ final class ProxyRequest<C> {
 		}
 		if (this.session.hasRequestBody()) {
 			this.session.retryBuffer = new RetryBuffer(this.session.requestBody(),
-					this.engine.settings.retryBufferSize());
+					this.engine.settings.retryBufferSize(), this.engine.phases.requestBody);
 		}
 		return proxyToUpstream(false);
 	}
@@ -208,6 +208,12 @@ final class ProxyRequest<C> {
 		// A response whose header already went out cannot become an error page: the only
 		// honest ending left is to close the connection mid-body.
 		boolean partial = this.session.isResponseWritten();
+		if (this.session.attempts > 0) {
+			// As in Pingora, only an error before any upstream attempt may leave the
+			// client
+			// connection open; decided before failToProxy writes its response.
+			this.session.setKeepAlive(false);
+		}
 		Mono<FailToProxy> outcome;
 		try {
 			outcome = this.proxy.failToProxy(this.session, failure, this.ctx);
@@ -227,6 +233,12 @@ final class ProxyRequest<C> {
 				this.session.abortDownstream();
 			}
 		}).then();
+	}
+
+	private Mono<Void> failFailed(Throwable throwable) {
+		logger.error("Error handling failed for {}; closing the connection", this.session.requestSummary(), throwable);
+		this.session.abortDownstream();
+		return Mono.empty();
 	}
 
 	private Mono<FailToProxy> defaultFailure(ProxyError failure, boolean partial) {
@@ -281,8 +293,9 @@ final class ProxyRequest<C> {
 		if (body != null) {
 			body.dispose();
 		}
-		if (signal == SignalType.CANCEL && !this.finished.get()) {
-			// The client went away: the chain was cancelled before logging could run.
+		if ((signal == SignalType.CANCEL || signal == SignalType.ON_ERROR) && !this.finished.get()) {
+			// The client went away (the chain was cancelled), or error handling itself
+			// failed: logging has not run yet.
 			if (this.error == null) {
 				this.error = ProxyError.downstream(ErrorType.CONNECTION_CLOSED, "client closed the connection", null);
 			}

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.pingora.error.ErrorType;
+import dev.pingora.error.ProxyError;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
@@ -60,6 +62,8 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 
 	private final int limit;
 
+	private final boolean copyChunks;
+
 	private final Queue<Object> signals = Queues.unboundedMultiproducer().get();
 
 	private final AtomicInteger wip = new AtomicInteger();
@@ -91,8 +95,13 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 	private boolean disposed;
 
 	RetryBuffer(Flux<ByteBuf> source, int limit) {
+		this(source, limit, false);
+	}
+
+	RetryBuffer(Flux<ByteBuf> source, int limit, boolean copyChunks) {
 		this.source = source;
 		this.limit = limit;
+		this.copyChunks = copyChunks;
 	}
 
 	/**
@@ -211,7 +220,11 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 
 	private void started(Attempt attempt) {
 		if (this.disposed || this.truncated) {
-			attempt.failed = new IllegalStateException("request body can no longer be replayed");
+			// The retry was decided before the body outgrew the buffer: the request
+			// cannot
+			// go again, which is the upstream's failure, not the proxy's.
+			attempt.failed = ProxyError.upstream(ErrorType.CONNECTION_CLOSED,
+					"the request body outgrew the retry buffer and cannot be sent again", null);
 		}
 		this.current = attempt;
 	}
@@ -271,7 +284,11 @@ final class RetryBuffer implements CoreSubscriber<ByteBuf> {
 				if (attempt.next >= this.kept.size()) {
 					break;
 				}
-				next = this.kept.get(attempt.next++).retainedDuplicate();
+				ByteBuf kept = this.kept.get(attempt.next++);
+				// A phase may edit a chunk in place: it gets a copy, so a replay sends
+				// the
+				// bytes the client sent.
+				next = this.copyChunks ? kept.copy() : kept.retainedDuplicate();
 			}
 			else {
 				next = this.queued.poll();

@@ -19,6 +19,7 @@ package dev.pingora.proxy.engine;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
@@ -119,11 +120,11 @@ final class UpstreamAttempt<C> {
 
 	private Mono<Void> exchange(HttpClient client) {
 		RequestHeader downstream = this.session.requestHeader();
-		String target = downstream.uri();
-		// Reactor Netty needs an origin-form target it can parse; the real one is written
-		// by
+		// Reactor Netty must get an origin-form target: given an absolute URL it would
+		// connect
+		// to that URL's host instead of the peer. The target actually sent is written by
 		// UpstreamChannelHandler (see applyRequestLine).
-		this.clientUri = (target.startsWith("/") && target.indexOf(' ') < 0) ? target : "/";
+		this.clientUri = clientUri(downstream.originForm());
 		Mono<Void> exchange = client.request(downstream.method())
 			.uri(this.clientUri)
 			.send(this::send)
@@ -164,7 +165,10 @@ final class UpstreamAttempt<C> {
 		if (this.request.engine.settings.forwardedHeaders()) {
 			appendForwarded(headers);
 		}
-		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.uri(), HttpVersion.HTTP_1_1,
+		if (!headers.contains(HttpHeaderNames.HOST)) {
+			headers.set(HttpHeaderNames.HOST, hostOf(this.peer));
+		}
+		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.originForm(), HttpVersion.HTTP_1_1,
 				headers);
 		String protocols = downstream.header(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
 		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder()
@@ -176,7 +180,7 @@ final class UpstreamAttempt<C> {
 		Mono<Void> exchange = Monos.then(this.proxy.upstreamRequestFilter(this.session, upstream, this.request.ctx),
 				() -> client.headers((outgoing) -> outgoing.set(upstream.headers()))
 					.websocket(spec.build())
-					.uri(upstream.uri())
+					.uri(clientUri(upstream.originForm()))
 					.handle(this::relay)
 					.then());
 		return exchange.onErrorResume(this::failed);
@@ -198,6 +202,10 @@ final class UpstreamAttempt<C> {
 							() -> this.session.sendWebsocket(response, upstreamIn.selectedSubprotocol(), (clientIn,
 									clientOut) -> WebsocketRelay.relay(clientIn, clientOut, upstreamIn, upstreamOut))));
 		});
+	}
+
+	private static String clientUri(String target) {
+		return (target.startsWith("/") && target.indexOf(' ') < 0) ? target : "/";
 	}
 
 	private Mono<Void> connectDeadline(Duration budget) {
@@ -224,16 +232,21 @@ final class UpstreamAttempt<C> {
 		if (this.session.hasRequestBody() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
 			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
 		}
+		if (!headers.contains(HttpHeaderNames.HOST)) {
+			// An HTTP/1.0 client may send no Host; HTTP/1.1 upstreams require one.
+			headers.set(HttpHeaderNames.HOST, hostOf(this.peer));
+		}
 		if (this.request.engine.settings.forwardedHeaders()) {
 			appendForwarded(headers);
 		}
-		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.uri(), HttpVersion.HTTP_1_1,
+		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.originForm(), HttpVersion.HTTP_1_1,
 				headers);
 		return Monos.then(this.proxy.upstreamRequestFilter(this.session, upstream, this.request.ctx),
 				() -> writeRequest(clientRequest, outbound, upstream));
 	}
 
 	private Mono<Void> writeRequest(HttpClientRequest clientRequest, NettyOutbound outbound, RequestHeader upstream) {
+		frame(upstream.headers());
 		if (!upstream.method().equals(clientRequest.method())) {
 			this.method = upstream.method();
 		}
@@ -253,6 +266,35 @@ final class UpstreamAttempt<C> {
 		return outbound.send(body)
 			.then()
 			.doOnSuccess((done) -> this.session.requestSent = this.request.engine.ticker.read());
+	}
+
+	/**
+	 * Decide the framing of the upstream request body after the phases had their say: a
+	 * body without {@code Content-Length} goes chunked, and a message never carries both
+	 * (RFC 9112 §6.1), so that a filter that removed the length cannot send an unframed
+	 * body.
+	 */
+	private void frame(HttpHeaders headers) {
+		if (!this.session.hasRequestBody()) {
+			headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+		}
+		else if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+			headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+		}
+		else {
+			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+		}
+	}
+
+	private static String hostOf(HttpPeer peer) {
+		if (peer.isTls() && !peer.sni().isEmpty()) {
+			return peer.sni();
+		}
+		if (peer.address() instanceof InetSocketAddress inet) {
+			String host = inet.getHostString();
+			return ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + inet.getPort();
+		}
+		return "localhost";
 	}
 
 	/**
@@ -337,16 +379,17 @@ final class UpstreamAttempt<C> {
 
 	private Mono<Void> failed(Throwable throwable) {
 		ProxyError error;
-		if (UpstreamErrors.isConnectFailure(throwable, this.connected)) {
-			error = UpstreamErrors.classify(throwable, false, false, this.peer);
-			error = this.proxy.failToConnect(this.session, this.peer, this.request.ctx, error)
-				.withSource(ErrorSource.UPSTREAM);
-		}
-		else if (throwable instanceof WebSocketClientHandshakeException handshake) {
-			// The upstream answered the handshake with something other than 101.
+		if (throwable instanceof WebSocketClientHandshakeException handshake) {
+			// The upstream answered the handshake with something other than 101: pass its
+			// status on rather than treating a live upstream as unreachable.
 			int status = handshake.response().status().code();
 			error = ProxyError.status((status >= 200) ? status : 502,
 					"peer " + this.peer + " refused the WebSocket handshake with " + status);
+		}
+		else if (UpstreamErrors.isConnectFailure(throwable, this.connected)) {
+			error = UpstreamErrors.classify(throwable, false, false, this.peer);
+			error = this.proxy.failToConnect(this.session, this.peer, this.request.ctx, error)
+				.withSource(ErrorSource.UPSTREAM);
 		}
 		else {
 			error = UpstreamErrors.classify(throwable, true, this.responseStarted, this.peer);
@@ -368,8 +411,8 @@ final class UpstreamAttempt<C> {
 	}
 
 	private static void append(HttpHeaders headers, String name, String value) {
-		String existing = headers.get(name);
-		headers.set(name, (existing != null) ? existing + ", " + value : value);
+		List<String> existing = headers.getAll(name);
+		headers.set(name, existing.isEmpty() ? value : String.join(", ", existing) + ", " + value);
 	}
 
 }

@@ -53,7 +53,10 @@ final class UpstreamErrors {
 		if (throwable instanceof ProxyError error) {
 			return error.type().isConnectFailure() && !connected;
 		}
-		return !connected || find(throwable, SSLException.class) != null;
+		// The TLS handshake is part of connecting: the engine sees the connection only
+		// after
+		// it, so a TLS error on a connection it already used happened while proxying.
+		return !connected;
 	}
 
 	/**

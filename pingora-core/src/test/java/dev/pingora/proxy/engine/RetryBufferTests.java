@@ -70,7 +70,11 @@ class RetryBufferTests {
 			.expectNext("0123456789", "abcdefghij", "KLMNO")
 			.verifyComplete();
 		assertThat(body.isTruncated()).isTrue();
-		StepVerifier.create(body.attempt()).verifyErrorMessage("request body can no longer be replayed");
+		StepVerifier.create(body.attempt()).verifyErrorSatisfies((error) -> {
+			assertThat(((ProxyError) error).source()).isEqualTo(ErrorSource.UPSTREAM);
+			assertThat(((ProxyError) error).isRetry()).isFalse();
+			assertThat(error).hasMessageContaining("cannot be sent again");
+		});
 		body.dispose();
 	}
 
@@ -86,6 +90,17 @@ class RetryBufferTests {
 			.thenCancel()
 			.verify();
 		assertThat(requested.get()).isEqualTo(3);
+		body.dispose();
+	}
+
+	@Test
+	void phasesThatMayEditChunksGetCopiesSoAReplaySendsTheOriginalBytes() {
+		RetryBuffer body = new RetryBuffer(Flux.just(chunk("abc")), 1024, true);
+		StepVerifier.create(body.attempt()).consumeNextWith((chunk) -> {
+			chunk.setByte(0, 'X');
+			chunk.release();
+		}).verifyComplete();
+		StepVerifier.create(body.attempt().map(RetryBufferTests::text)).expectNext("abc").verifyComplete();
 		body.dispose();
 	}
 
