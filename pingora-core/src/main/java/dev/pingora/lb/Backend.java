@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class Backend {
+public final class Backend implements Comparable<Backend> {
 
 	private final String host;
 
@@ -36,10 +36,13 @@ public final class Backend {
 
 	private final int weight;
 
+	private final int hash;
+
 	private Backend(String host, int port, int weight) {
 		this.host = host;
 		this.port = port;
 		this.weight = weight;
+		this.hash = Objects.hash(host, port, weight);
 	}
 
 	/**
@@ -128,13 +131,29 @@ public final class Backend {
 
 	@Override
 	public boolean equals(@Nullable Object obj) {
-		return obj instanceof Backend other && this.host.equals(other.host) && this.port == other.port
-				&& this.weight == other.weight;
+		return obj instanceof Backend other && this.hash == other.hash && this.host.equals(other.host)
+				&& this.port == other.port && this.weight == other.weight;
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.host, this.port, this.weight);
+		return this.hash;
+	}
+
+	/**
+	 * Order by host, then port, then weight, the order in which a {@link Backends}
+	 * snapshot lists its backends.
+	 * @param other the backend to compare with
+	 * @return a negative number, zero or a positive number
+	 */
+	@Override
+	public int compareTo(Backend other) {
+		int byHost = this.host.compareTo(other.host);
+		if (byHost != 0) {
+			return byHost;
+		}
+		int byPort = Integer.compare(this.port, other.port);
+		return (byPort != 0) ? byPort : Integer.compare(this.weight, other.weight);
 	}
 
 	@Override

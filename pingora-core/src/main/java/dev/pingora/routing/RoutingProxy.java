@@ -22,10 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ProxyError;
 import dev.pingora.http.RequestHeader;
 import dev.pingora.http.ResponseHeader;
 import dev.pingora.lb.Backend;
+import dev.pingora.lb.BackendState;
+import dev.pingora.lb.LoadBalancer;
 import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.proxy.Session;
 import dev.pingora.upstream.HttpPeer;
@@ -36,9 +39,12 @@ import reactor.core.publisher.Mono;
 
 /**
  * The {@link ProxyHttp} of a configured gateway: finds each request's {@link Route} in a
- * {@link RouteTable}, sends it to a backend of the route's {@link UpstreamGroup}, fails
- * over to other backends when connecting fails, and applies the route's path and header
- * rules. A request no route matches gets 404.
+ * {@link RouteTable}, sends it to a ready backend of the route's {@link UpstreamGroup}
+ * (keyed by the upstream's {@link HashKey} for key-based selections), fails over to other
+ * backends when connecting fails, and applies the route's path and header rules. It
+ * reports each attempt's outcome to the load balancer, for least-request selection,
+ * passive health checks and per-backend metrics. A request no route matches gets 404; a
+ * request whose upstream has no ready backend gets 503.
  *
  * <p>
  * It records the route and upstream names in the session attributes {@link #ROUTE} and
@@ -115,14 +121,25 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	@Override
 	public Mono<HttpPeer> upstreamPeer(Session session, Context ctx) {
 		UpstreamGroup upstream = ctx.upstream();
+		LoadBalancer balancer = upstream.loadBalancer();
+		endAttempt(ctx, false);
+		HashKey hashKey = upstream.hashKey();
+		if (ctx.key == null && hashKey != null) {
+			ctx.key = hashKey.key(session);
+		}
 		List<Backend> failed = ctx.failed;
-		Backend backend = (failed.isEmpty()) ? upstream.loadBalancer().select(null) : upstream.loadBalancer()
-			.select(null, upstream.loadBalancer().backends().size() * 4, (candidate) -> !failed.contains(candidate));
+		Backend backend = (failed.isEmpty()) ? balancer.select(ctx.key) : balancer.selectWith(ctx.key,
+				LoadBalancer.DEFAULT_MAX_ITERATIONS, (candidate, ready) -> ready && !failed.contains(candidate));
+		if (backend == null && !failed.isEmpty()) {
+			// Every ready backend failed once already: give one of them another try.
+			backend = balancer.select(ctx.key);
+		}
 		if (backend == null) {
-			// Every backend failed once already: try the balancer's next pick again.
-			backend = upstream.loadBalancer().select(null);
+			return Mono.error(ProxyError.status(503,
+					"upstream " + upstream.name() + ": no ready backend (of " + balancer.backends().size() + ")"));
 		}
 		ctx.backend = backend;
+		ctx.backendState = balancer.started(backend);
 		return Mono.just(upstream.peer(backend));
 	}
 
@@ -132,12 +149,45 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 		if (backend != null) {
 			ctx.failed.add(backend);
 		}
+		endAttempt(ctx, true);
 		// Nothing reached the backend: another one may take the request, whatever its
 		// method.
 		if (session.attempts() <= ctx.upstream().retries()) {
 			error.setRetry(true);
 		}
 		return error;
+	}
+
+	@Override
+	public Mono<Void> logging(Session session, @Nullable ProxyError error, Context ctx) {
+		endAttempt(ctx, error != null && isBackendFault(error));
+		return Mono.empty();
+	}
+
+	private static void endAttempt(Context ctx, boolean failed) {
+		BackendState state = ctx.backendState;
+		if (state != null) {
+			ctx.backendState = null;
+			ctx.upstream().loadBalancer().finished(state, failed);
+		}
+	}
+
+	/**
+	 * Whether an error says the backend is unwell: it could not be reached, timed out, or
+	 * dropped the connection. Errors of the client, of filters and of statuses chosen by
+	 * the application do not count.
+	 */
+	static boolean isBackendFault(ProxyError error) {
+		if (error.source() != ErrorSource.UPSTREAM) {
+			return false;
+		}
+		return switch (error.type()) {
+			case CONNECT_TIMEDOUT, CONNECT_REFUSED, CONNECT_NO_ROUTE, CONNECT_ERROR, TLS_HANDSHAKE_FAILURE,
+					INVALID_CERT, READ_ERROR, READ_TIMEDOUT, WRITE_ERROR, WRITE_TIMEDOUT, CONNECTION_CLOSED, H1_ERROR,
+					INVALID_HTTP_HEADER ->
+				true;
+			default -> false;
+		};
 	}
 
 	@Override
@@ -177,6 +227,10 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 		private @Nullable Backend backend;
 
 		private final List<Backend> failed = new ArrayList<>(1);
+
+		private byte @Nullable [] key;
+
+		private @Nullable BackendState backendState;
 
 		/**
 		 * Return the matched route.

@@ -79,6 +79,8 @@ public final class Server implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Server.class);
 
+	private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(30);
+
 	private final ServerConf conf;
 
 	private final List<Listener> listeners;
@@ -92,6 +94,8 @@ public final class Server implements AutoCloseable {
 	private final Function<HttpClient, HttpClient> clientCustomizer;
 
 	private final Consumer<ConnectionProvider.Builder> poolCustomizer;
+
+	private final List<BackgroundService> services;
 
 	private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -117,6 +121,7 @@ public final class Server implements AutoCloseable {
 		this.customizer = builder.customizer;
 		this.clientCustomizer = builder.clientCustomizer;
 		this.poolCustomizer = builder.poolCustomizer;
+		this.services = List.copyOf(builder.services);
 	}
 
 	/**
@@ -148,6 +153,7 @@ public final class Server implements AutoCloseable {
 		this.connector = upstreams;
 		this.service = proxyService;
 		this.channels = group;
+		startServices();
 		try {
 			for (int i = 0; i < this.listeners.size(); i++) {
 				this.bound.add(bind(this.listeners.get(i), i, eventLoops, proxyService, group));
@@ -155,6 +161,7 @@ public final class Server implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			closeNow();
+			stopServices();
 			this.state = State.TERMINATED;
 			this.terminated.countDown();
 			throw ex;
@@ -264,6 +271,7 @@ public final class Server implements AutoCloseable {
 					proxyService.inflight());
 		}
 		closeNow();
+		stopServices();
 		this.addresses = List.of();
 		this.state = State.TERMINATED;
 		this.terminated.countDown();
@@ -293,6 +301,37 @@ public final class Server implements AutoCloseable {
 	@Override
 	public void close() {
 		shutdown();
+	}
+
+	/**
+	 * Return the background services.
+	 * @return the services, in the order they were added
+	 */
+	public List<BackgroundService> backgroundServices() {
+		return this.services;
+	}
+
+	private void startServices() {
+		for (BackgroundService backgroundService : this.services) {
+			try {
+				backgroundService.start().block(SERVICE_START_TIMEOUT);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Background service {} not ready after {}, serving anyway: {}", backgroundService.name(),
+						SERVICE_START_TIMEOUT, ex.getMessage());
+			}
+		}
+	}
+
+	private void stopServices() {
+		for (BackgroundService backgroundService : this.services) {
+			try {
+				backgroundService.stop();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Background service {} failed to stop", backgroundService.name(), ex);
+			}
+		}
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
@@ -409,6 +448,8 @@ public final class Server implements AutoCloseable {
 		private Consumer<ConnectionProvider.Builder> poolCustomizer = (builder) -> {
 		};
 
+		private final List<BackgroundService> services = new ArrayList<>();
+
 		private Builder() {
 		}
 
@@ -480,6 +521,18 @@ public final class Server implements AutoCloseable {
 		 */
 		public Builder connectionPoolCustomizer(Consumer<ConnectionProvider.Builder> customizer) {
 			this.poolCustomizer = this.poolCustomizer.andThen(Objects.requireNonNull(customizer, "customizer"));
+			return this;
+		}
+
+		/**
+		 * Add a service to run beside the proxy, such as a
+		 * {@link dev.pingora.lb.LoadBalancer}: started (and waited for, up to 30 seconds)
+		 * before the listeners bind, stopped after the last request.
+		 * @param service the service
+		 * @return this builder
+		 */
+		public Builder backgroundService(BackgroundService service) {
+			this.services.add(Objects.requireNonNull(service, "service"));
 			return this;
 		}
 

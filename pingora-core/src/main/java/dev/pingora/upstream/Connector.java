@@ -16,11 +16,7 @@
 
 package dev.pingora.upstream;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,18 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -48,7 +37,6 @@ import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
-import reactor.netty.tcp.SslProvider;
 
 /**
  * Connections to upstream peers: one Reactor Netty {@link HttpClient} and connection pool
@@ -223,18 +211,7 @@ public final class Connector implements AutoCloseable {
 			}
 		}
 		if (peer.isTls()) {
-			SslContext context = sslContext(peer);
-			String sni = peer.sni();
-			boolean verifyHostname = options.verifyCert() && options.verifyHostname() && !sni.isEmpty();
-			// secure(SslProvider) rather than secure(Consumer): the latter adds Reactor
-			// Netty's
-			// own hostname check against the connect address, which would ignore the SNI
-			// and
-			// verifyHostname.
-			configured = configured.secure(SslProvider.builder()
-				.sslContext(context)
-				.handlerConfigurator((handler) -> configureEngine(handler.engine(), sni, verifyHostname))
-				.build());
+			configured = configured.secure(PeerTls.sslProvider(peer));
 		}
 		// Last, so that what a customizer sets (TLS included) wins.
 		return this.clientCustomizer.apply(configured);
@@ -248,35 +225,6 @@ public final class Connector implements AutoCloseable {
 						new WriteTimeoutHandler(write.toMillis(), TimeUnit.MILLISECONDS));
 		}
 		this.channelInitializer.accept(channel);
-	}
-
-	private static SslContext sslContext(HttpPeer peer) {
-		PeerOptions options = peer.options();
-		try {
-			// Hostname verification is set per engine (configureEngine), against the SNI;
-			// Netty's own check would use the connect address.
-			SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm(null);
-			if (!options.verifyCert() || peer.sni().isEmpty()) {
-				builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-			}
-			else {
-				Path ca = options.caCertificates();
-				if (ca != null) {
-					builder.trustManager(ca.toFile());
-				}
-			}
-			return builder.build();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("TLS setup for peer " + peer + " failed", ex);
-		}
-	}
-
-	private static void configureEngine(SSLEngine engine, String sni, boolean verifyHostname) {
-		SSLParameters parameters = engine.getSSLParameters();
-		parameters.setServerNames(sni.isEmpty() ? List.of() : List.of(new SNIHostName(sni)));
-		parameters.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
-		engine.setSSLParameters(parameters);
 	}
 
 	private static Duration acquireTimeout(PeerOptions options) {

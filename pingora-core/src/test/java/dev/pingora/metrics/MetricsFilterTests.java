@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pingora.lb.Backend;
-import dev.pingora.lb.BackendSelection;
+import dev.pingora.lb.selection.BackendSelection;
 import dev.pingora.lb.LoadBalancer;
 import dev.pingora.proxy.FilteredProxyHttp;
 import dev.pingora.routing.Route;

@@ -22,12 +22,11 @@ import java.time.Duration;
 import dev.pingora.error.ErrorType;
 import dev.pingora.server.Server;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestCertificates;
 import dev.pingora.test.TestResources;
 import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
-import io.netty.pkitesting.CertificateBuilder;
-import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,16 +54,10 @@ class UpstreamTlsTests {
 
 	@BeforeAll
 	static void startOrigin() throws Exception {
-		X509Bundle root = new CertificateBuilder().subject("CN=Test Root CA")
-			.setIsCertificateAuthority(true)
-			.buildSelfSigned();
-		X509Bundle leaf = new CertificateBuilder().subject("CN=origin.test")
-			.addSanDnsName("origin.test")
-			.addExtendedKeyUsageServerAuth()
-			.buildIssuedBy(root);
-		rootPem = root.toTempRootCertPem();
-		File chain = leaf.toTempCertChainPem();
-		File key = leaf.toTempPrivateKeyPem();
+		TestCertificates certificates = TestCertificates.issue("origin.test");
+		rootPem = certificates.rootPem();
+		File chain = certificates.chain();
+		File key = certificates.key();
 		origin = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)

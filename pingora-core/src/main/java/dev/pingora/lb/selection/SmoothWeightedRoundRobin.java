@@ -14,11 +14,14 @@
  * limitations under the License.
  */
 
-package dev.pingora.lb;
+package dev.pingora.lb.selection;
 
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+
+import dev.pingora.lb.Backend;
+import dev.pingora.lb.Backends;
 
 /**
  * Smooth weighted round robin.
@@ -32,25 +35,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * array read. A request's candidates are the schedule from its slot onwards, so a retry
  * goes to the next backend in the schedule.
  */
-enum RoundRobin implements BackendSelection {
+final class SmoothWeightedRoundRobin implements BackendSelection {
 
-	INSTANCE;
+	static final SmoothWeightedRoundRobin INSTANCE = new SmoothWeightedRoundRobin();
+
+	private SmoothWeightedRoundRobin() {
+	}
 
 	@Override
-	public Selector build(List<Backend> backends) {
+	public Selector build(Backends backends) {
 		if (backends.isEmpty()) {
-			throw new IllegalArgumentException("backends: empty (expected: at least one)");
+			return (key) -> Collections.emptyIterator();
 		}
-		Backend[] schedule = schedule(backends);
+		Backend[] schedule = schedule(backends.list());
 		AtomicLong next = new AtomicLong();
-		return (key) -> new Candidates(schedule, (int) Math.floorMod(next.getAndIncrement(), (long) schedule.length));
+		return (key) -> new RingIterator(schedule, (int) Math.floorMod(next.getAndIncrement(), (long) schedule.length));
+	}
+
+	@Override
+	public String name() {
+		return "weighted";
 	}
 
 	static Backend[] schedule(List<Backend> backends) {
-		int total = 0;
-		for (Backend backend : backends) {
-			total = Math.addExact(total, backend.weight());
-		}
+		int total = Weighted.totalWeight(backends);
 		Backend[] schedule = new Backend[total];
 		long[] current = new long[backends.size()];
 		for (int slot = 0; slot < total; slot++) {
@@ -65,31 +73,6 @@ enum RoundRobin implements BackendSelection {
 			schedule[slot] = backends.get(best);
 		}
 		return schedule;
-	}
-
-	private static final class Candidates implements Iterator<Backend> {
-
-		private final Backend[] schedule;
-
-		private int index;
-
-		Candidates(Backend[] schedule, int start) {
-			this.schedule = schedule;
-			this.index = start;
-		}
-
-		@Override
-		public boolean hasNext() {
-			return true;
-		}
-
-		@Override
-		public Backend next() {
-			Backend backend = this.schedule[this.index];
-			this.index = (this.index + 1 == this.schedule.length) ? 0 : this.index + 1;
-			return backend;
-		}
-
 	}
 
 }

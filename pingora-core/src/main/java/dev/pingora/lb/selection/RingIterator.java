@@ -1,0 +1,49 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.lb.selection;
+
+import java.util.Iterator;
+
+import dev.pingora.lb.Backend;
+
+/**
+ * Walks an array of backends round and round from a start index, without end.
+ */
+final class RingIterator implements Iterator<Backend> {
+
+	private final Backend[] ring;
+
+	private int index;
+
+	RingIterator(Backend[] ring, int start) {
+		this.ring = ring;
+		this.index = start;
+	}
+
+	@Override
+	public boolean hasNext() {
+		return true;
+	}
+
+	@Override
+	public Backend next() {
+		Backend backend = this.ring[this.index];
+		this.index = (this.index + 1 == this.ring.length) ? 0 : this.index + 1;
+		return backend;
+	}
+
+}

@@ -1,0 +1,96 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.upstream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import reactor.netty.tcp.SslProvider;
+
+/**
+ * The TLS settings of a connection to a peer: its SNI, whether to verify its certificate
+ * and host name, and which CAs to trust. Shared by the proxy's connector and the health
+ * checks, so that a check talks to a backend the way requests do.
+ *
+ * @since 0.1.0
+ */
+public final class PeerTls {
+
+	private PeerTls() {
+	}
+
+	/**
+	 * Return the Reactor Netty TLS settings for a peer. Pass them to
+	 * {@code secure(SslProvider)} of an {@code HttpClient} or a {@code TcpClient}.
+	 * @param peer the peer, whatever {@link HttpPeer#isTls()} says
+	 * @return the TLS settings
+	 * @throws UncheckedIOException if the peer's CA file cannot be read
+	 */
+	public static SslProvider sslProvider(HttpPeer peer) {
+		SslContext context = sslContext(peer);
+		String sni = peer.sni();
+		PeerOptions options = peer.options();
+		boolean verifyHostname = options.verifyCert() && options.verifyHostname() && !sni.isEmpty();
+		// secure(SslProvider) rather than secure(Consumer): the latter adds Reactor
+		// Netty's
+		// own hostname check against the connect address, which would ignore the SNI and
+		// verifyHostname.
+		return SslProvider.builder()
+			.sslContext(context)
+			.handlerConfigurator((handler) -> configureEngine(handler.engine(), sni, verifyHostname))
+			.build();
+	}
+
+	private static SslContext sslContext(HttpPeer peer) {
+		PeerOptions options = peer.options();
+		try {
+			// Hostname verification is set per engine (configureEngine), against the SNI;
+			// Netty's own check would use the connect address.
+			SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm(null);
+			if (!options.verifyCert() || peer.sni().isEmpty()) {
+				builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+			}
+			else {
+				Path ca = options.caCertificates();
+				if (ca != null) {
+					builder.trustManager(ca.toFile());
+				}
+			}
+			return builder.build();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("TLS setup for peer " + peer + " failed", ex);
+		}
+	}
+
+	private static void configureEngine(SSLEngine engine, String sni, boolean verifyHostname) {
+		SSLParameters parameters = engine.getSSLParameters();
+		parameters.setServerNames(sni.isEmpty() ? List.of() : List.of(new SNIHostName(sni)));
+		parameters.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
+		engine.setSSLParameters(parameters);
+	}
+
+}
