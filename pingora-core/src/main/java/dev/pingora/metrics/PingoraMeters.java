@@ -40,7 +40,41 @@ public enum PingoraMeters {
 	 * Timer from the upstream request being sent to the first byte of its response. Tag:
 	 * {@code upstream}.
 	 */
-	UPSTREAM_FIRST_BYTE("pingora.upstream.first.byte");
+	UPSTREAM_FIRST_BYTE("pingora.upstream.first.byte"),
+
+	/**
+	 * Gauge of an upstream's backends by readiness. Tags: {@code upstream}, {@code state}
+	 * ({@code ready} or {@code unready}).
+	 */
+	UPSTREAM_BACKENDS("pingora.upstream.backends"),
+
+	/**
+	 * Counter of the requests sent to a backend (each attempt counts). Tags:
+	 * {@code upstream}, {@code backend}.
+	 */
+	BACKEND_REQUESTS("pingora.backend.requests"),
+
+	/**
+	 * Counter of the requests to a backend that failed because of it (connect failures,
+	 * timeouts, connections lost). Tags: {@code upstream}, {@code backend}.
+	 */
+	BACKEND_FAILURES("pingora.backend.failures"),
+
+	/**
+	 * Counter of a backend's passive ejections. Tags: {@code upstream}, {@code backend}.
+	 */
+	BACKEND_EJECTIONS("pingora.backend.ejections"),
+
+	/**
+	 * Gauge of a backend's requests in progress. Tags: {@code upstream}, {@code backend}.
+	 */
+	BACKEND_INFLIGHT("pingora.backend.inflight"),
+
+	/**
+	 * Gauge of a backend's health: 1 if ready (healthy, enabled, not ejected), 0 if not.
+	 * Tags: {@code upstream}, {@code backend}.
+	 */
+	BACKEND_READY("pingora.backend.ready");
 
 	private final String meterName;
 
@@ -76,7 +110,13 @@ public enum PingoraMeters {
 		 * The status class of the response ({@code 2xx} ... {@code 5xx}), or
 		 * {@code none}.
 		 */
-		STATUS("status");
+		STATUS("status"),
+
+		/** A backend's {@code host:port}. */
+		BACKEND("backend"),
+
+		/** A backend count's readiness: {@code ready} or {@code unready}. */
+		STATE("state");
 
 		private final String key;
 

@@ -51,7 +51,7 @@ import org.jspecify.annotations.Nullable;
 public interface HashKey {
 
 	/** The request target, path and query. */
-	HashKey URI = (session) -> bytes(session.requestHeader().uri(), session);
+	HashKey URI = named("uri", (session) -> bytes(session.requestHeader().uri(), session));
 
 	/**
 	 * Return the key of a request.
@@ -79,21 +79,37 @@ public interface HashKey {
 			case "uri":
 				return URI;
 			case "path":
-				return (session) -> bytes(session.requestHeader().path(), session);
+				return named(trimmed, (session) -> bytes(session.requestHeader().path(), session));
 			case "host":
-				return (session) -> bytes(session.requestHeader().host(), session);
+				return named(trimmed, (session) -> bytes(session.requestHeader().host(), session));
 			case "client-ip":
-				return (session) -> bytes(null, session);
+				return named(trimmed, (session) -> bytes(null, session));
 			case "header":
-				return (session) -> bytes(session.requestHeader().header(name), session);
+				return named(trimmed, (session) -> bytes(session.requestHeader().header(name), session));
 			case "cookie":
-				return (session) -> bytes(cookie(session.requestHeader(), name), session);
+				return named(trimmed, (session) -> bytes(cookie(session.requestHeader(), name), session));
 			case "query":
-				return (session) -> bytes(query(session.requestHeader(), name), session);
+				return named(trimmed, (session) -> bytes(query(session.requestHeader(), name), session));
 			default:
 				throw new IllegalArgumentException("hash key: '" + spec
 						+ "' (expected: uri, path, host, client-ip, header:<name>, cookie:<name> or query:<name>)");
 		}
+	}
+
+	private static HashKey named(String spec, HashKey key) {
+		return new HashKey() {
+
+			@Override
+			public byte[] key(Session session) {
+				return key.key(session);
+			}
+
+			@Override
+			public String toString() {
+				return spec;
+			}
+
+		};
 	}
 
 	private static byte[] bytes(@Nullable String value, Session session) {

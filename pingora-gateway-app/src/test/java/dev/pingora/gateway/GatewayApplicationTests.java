@@ -66,7 +66,12 @@ class GatewayApplicationTests {
 					"pingora_requests_seconds_count{method=\"GET\",route=\"demo\",status=\"2xx\",upstream=\"demo\"} 1")
 				.contains("pingora_requests_seconds_bucket")
 				.contains("pingora_upstream_connect_seconds_count{upstream=\"demo\"}")
-				.contains("pingora_upstream_first_byte_seconds_count{upstream=\"demo\"}"));
+				.contains("pingora_upstream_first_byte_seconds_count{upstream=\"demo\"}")
+				.contains(
+						"pingora_backend_requests_total{backend=\"127.0.0.1:" + demoPort + "\",upstream=\"demo\"} 1.0")
+				.contains("pingora_backend_ready{backend=\"127.0.0.1:" + demoPort + "\",upstream=\"demo\"} 1.0")
+				.contains("pingora_upstream_backends{state=\"ready\",upstream=\"demo\"} 1.0"));
+			assertThat(JsonPath.<Integer>read(health, "$.components.pingora.details.upstreams.demo.ready")).isOne();
 
 			String pingora = get(actuatorPort, "/actuator/pingora");
 			assertThat(JsonPath.<String>read(pingora, "$.proxy")).isEqualTo("routing");
@@ -74,6 +79,28 @@ class GatewayApplicationTests {
 			assertThat(JsonPath.<String>read(pingora, "$.upstreams.demo.backends[0].address"))
 				.isEqualTo("127.0.0.1:" + demoPort);
 			assertThat(JsonPath.<String>read(pingora, "$.listeners[0].address")).isEqualTo("127.0.0.1:0");
+			assertThat(JsonPath.<String>read(pingora, "$.upstreams.demo.selection")).isEqualTo("round-robin");
+			assertThat(JsonPath.<Boolean>read(pingora, "$.upstreams.demo.backends[0].ready")).isTrue();
+		}
+	}
+
+	@Test
+	void theExampleConfigurationStarts() throws Exception {
+		// The example's health checks are turned off: its backends are not on this
+		// machine.
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class).run(
+				"--spring.config.additional-location=file:examples/application.yml", "--server.port=0",
+				"--pingora.server.listeners[0].address=127.0.0.1:0", "--pingora.server.threads=1",
+				"--pingora.upstreams.api.health-check.type=", "--pingora.upstreams.sessions.health-check.type=")) {
+			int actuatorPort = ((WebServerApplicationContext) context).getWebServer().getPort();
+			String pingora = get(actuatorPort, "/actuator/pingora");
+			assertThat(JsonPath.<String>read(pingora, "$.upstreams.api.selection")).isEqualTo("least-request");
+			assertThat(JsonPath.<String>read(pingora, "$.upstreams.sessions.selection")).isEqualTo("consistent");
+			assertThat(JsonPath.<String>read(pingora, "$.upstreams.sessions.hashKey")).isEqualTo("cookie:SESSION");
+			assertThat(JsonPath.<List<String>>read(pingora, "$.upstreams.sessions.backends[*].address"))
+				.containsExactly("10.0.0.21:8080", "10.0.0.22:8080");
+			assertThat(JsonPath.<List<Integer>>read(pingora, "$.upstreams.sessions.backends[*].weight"))
+				.containsExactly(1, 2);
 		}
 	}
 

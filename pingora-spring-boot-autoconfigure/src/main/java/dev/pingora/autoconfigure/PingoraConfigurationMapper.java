@@ -25,18 +25,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import dev.pingora.lb.Backend;
-import dev.pingora.lb.BackendSelection;
 import dev.pingora.lb.LoadBalancer;
+import dev.pingora.lb.PassiveHealthCheck;
+import dev.pingora.lb.ServiceDiscovery;
+import dev.pingora.lb.health.AbstractHealthCheck;
+import dev.pingora.lb.health.HealthCheck;
+import dev.pingora.lb.health.HttpHealthCheck;
+import dev.pingora.lb.health.TcpHealthCheck;
+import dev.pingora.lb.selection.BackendSelection;
+import dev.pingora.routing.HashKey;
 import dev.pingora.routing.Route;
 import dev.pingora.routing.RouteTable;
 import dev.pingora.routing.RoutingProxy;
 import dev.pingora.routing.UpstreamGroup;
 import dev.pingora.server.Listener;
 import dev.pingora.server.ServerConf;
+import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
 import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
@@ -105,9 +115,15 @@ final class PingoraConfigurationMapper {
 		return listeners;
 	}
 
-	static RoutingProxy routingProxy(PingoraRoutingProperties properties) {
+	static Map<String, UpstreamGroup> upstreams(PingoraRoutingProperties properties,
+			@Nullable Function<String, ServiceDiscovery> springCloudDiscovery) {
 		Map<String, UpstreamGroup> upstreams = new LinkedHashMap<>();
-		properties.getUpstreams().forEach((name, upstream) -> upstreams.put(name, upstream(name, upstream)));
+		properties.getUpstreams()
+			.forEach((name, upstream) -> upstreams.put(name, upstream(name, upstream, springCloudDiscovery)));
+		return upstreams;
+	}
+
+	static RoutingProxy routingProxy(PingoraRoutingProperties properties, Map<String, UpstreamGroup> upstreams) {
 		List<Route> routes = new ArrayList<>();
 		for (int i = 0; i < properties.getRoutes().size(); i++) {
 			routes.add(route(i, properties.getRoutes().get(i), upstreams));
@@ -149,22 +165,72 @@ final class PingoraConfigurationMapper {
 			.build();
 	}
 
-	private static UpstreamGroup upstream(String upstreamName, PingoraRoutingProperties.Upstream properties) {
+	private static UpstreamGroup upstream(String upstreamName, PingoraRoutingProperties.Upstream properties,
+			@Nullable Function<String, ServiceDiscovery> springCloudDiscovery) {
 		String name = "pingora.upstreams." + upstreamName;
-		if (!"static".equals(properties.getDiscovery())) {
-			throw new InvalidConfigurationPropertyValueException(name + ".discovery", properties.getDiscovery(),
-					"Only static discovery is available in this version; list the backends under " + name
-							+ ".backends.");
+		PingoraRoutingProperties.Peer peer = properties.getPeer();
+		PeerOptions options = peerOptions(name + ".peer", peer);
+		String sni = (peer.getSni() != null) ? peer.getSni() : "";
+		Function<Backend, HttpPeer> peers = UpstreamGroup.peers(peer.isTls(), sni, options);
+		String selectionName = properties.getSelection().trim().toLowerCase(Locale.ROOT);
+		LoadBalancer.Builder balancer = LoadBalancer.builder()
+			.name(upstreamName)
+			.selection(selection(name + ".selection", selectionName));
+		discovery(name, upstreamName, properties, balancer, springCloudDiscovery);
+		PingoraRoutingProperties.HealthCheck healthCheck = properties.getHealthCheck();
+		HealthCheck activeCheck = healthCheck(name + ".health-check", healthCheck, peers);
+		check(name + ".health-check.interval", healthCheck.getInterval(),
+				() -> balancer.healthCheck(activeCheck, healthCheck.getInterval()));
+		balancer.parallelHealthCheck(healthCheck.isParallel());
+		balancer
+			.passiveHealthCheck(passiveHealthCheck(name + ".passive-health-check", properties.getPassiveHealthCheck()));
+		HashKey hashKey = hashKey(name, selectionName, properties.getHashKey());
+		LoadBalancer built = check(name + ".backends", properties.getBackends(), balancer::build);
+		return check(name + ".retries", properties.getRetries(),
+				() -> UpstreamGroup.builder(upstreamName, built)
+					.peers(peers)
+					.hashKey(hashKey)
+					.retries(properties.getRetries())
+					.build());
+	}
+
+	private static void discovery(String name, String upstreamName, PingoraRoutingProperties.Upstream properties,
+			LoadBalancer.Builder balancer, @Nullable Function<String, ServiceDiscovery> springCloudDiscovery) {
+		String discovery = properties.getDiscovery().trim().toLowerCase(Locale.ROOT);
+		if ("spring-cloud".equals(discovery)) {
+			if (springCloudDiscovery == null) {
+				throw new InvalidConfigurationPropertyValueException(name + ".discovery", properties.getDiscovery(),
+						"Spring Cloud discovery needs spring-cloud-commons and a ReactiveDiscoveryClient bean "
+								+ "(for example from spring.cloud.discovery.client.simple.instances or a Consul, "
+								+ "Eureka or Kubernetes discovery starter); add one or use static discovery.");
+			}
+			if (!properties.getBackends().isEmpty()) {
+				throw new InvalidConfigurationPropertyValueException(name + ".backends", "[...]",
+						"Backends come from Spring Cloud discovery for this upstream; remove " + name
+								+ ".backends or set " + name + ".discovery=static.");
+			}
+			String serviceId = StringUtils.hasText(properties.getServiceId()) ? properties.getServiceId()
+					: upstreamName;
+			try {
+				balancer.discovery(springCloudDiscovery.apply(serviceId));
+			}
+			catch (IllegalStateException ex) {
+				throw new InvalidConfigurationPropertyValueException(name + ".discovery", properties.getDiscovery(),
+						"Spring Cloud discovery is not available (" + ex.getMessage() + "); add a discovery client "
+								+ "(for example spring.cloud.discovery.client.simple.instances) or use static discovery.");
+			}
+			check(name + ".discovery-interval", properties.getDiscoveryInterval(),
+					() -> balancer.updateInterval(properties.getDiscoveryInterval()));
+			return;
 		}
-		if (properties.getHealthCheck().getType() != null) {
-			throw new InvalidConfigurationPropertyValueException(name + ".health-check.type",
-					properties.getHealthCheck().getType(),
-					"Health checks are not available in this version; remove the health-check settings.");
+		if (!"static".equals(discovery)) {
+			throw new InvalidConfigurationPropertyValueException(name + ".discovery", properties.getDiscovery(),
+					"Use static (the backends listed under " + name + ".backends) or spring-cloud.");
 		}
 		if (properties.getBackends().isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(name + ".backends", "[]",
 					"An upstream needs at least one backend, for example " + name
-							+ ".backends[0].address=127.0.0.1:8080.");
+							+ ".backends[0].address=127.0.0.1:8080, or discovery=spring-cloud.");
 		}
 		List<Backend> backends = new ArrayList<>();
 		for (int i = 0; i < properties.getBackends().size(); i++) {
@@ -176,21 +242,113 @@ final class PingoraConfigurationMapper {
 			backends
 				.add(check(backendName + ".weight", backend.getWeight(), () -> parsed.withWeight(backend.getWeight())));
 		}
-		BackendSelection selection = selection(name + ".selection", properties.getSelection());
-		PingoraRoutingProperties.Peer peer = properties.getPeer();
-		PeerOptions options = peerOptions(name + ".peer", peer);
-		String sni = (peer.getSni() != null) ? peer.getSni() : "";
-		return check(name + ".retries", properties.getRetries(), () -> UpstreamGroup.of(upstreamName,
-				LoadBalancer.of(backends, selection), peer.isTls(), sni, options, properties.getRetries()));
+		balancer.backends(backends);
 	}
 
 	private static BackendSelection selection(String name, String selection) {
-		String normalized = selection.trim().toLowerCase(Locale.ROOT);
-		if ("round-robin".equals(normalized) || "weighted".equals(normalized)) {
-			return BackendSelection.roundRobin();
+		return switch (selection) {
+			case "round-robin" -> BackendSelection.roundRobin();
+			case "weighted", "weighted-round-robin" -> BackendSelection.weightedRoundRobin();
+			case "random" -> BackendSelection.random();
+			case "hash", "fnv", "fnv-hash" -> BackendSelection.fnvHash();
+			case "consistent", "ketama" -> BackendSelection.consistent();
+			case "least-request" -> BackendSelection.leastRequest();
+			default -> throw new InvalidConfigurationPropertyValueException(name, selection,
+					"Use round-robin, weighted, random, hash, consistent or least-request.");
+		};
+	}
+
+	private static @Nullable HashKey hashKey(String name, String selection, @Nullable String hashKey) {
+		boolean keyed = switch (selection) {
+			case "hash", "fnv", "fnv-hash", "consistent", "ketama" -> true;
+			default -> false;
+		};
+		if (!keyed) {
+			if (StringUtils.hasText(hashKey)) {
+				throw new InvalidConfigurationPropertyValueException(name + ".hash-key", hashKey,
+						"Only the hash and consistent selections use a hash key; set " + name
+								+ ".selection=consistent (or hash), or remove the hash key.");
+			}
+			return null;
 		}
-		throw new InvalidConfigurationPropertyValueException(name, selection,
-				"This version offers round-robin (weighted by each backend's weight); use it.");
+		String spec = StringUtils.hasText(hashKey) ? hashKey : "uri";
+		return check(name + ".hash-key", spec, () -> HashKey.parse(spec));
+	}
+
+	private static @Nullable HealthCheck healthCheck(String name, PingoraRoutingProperties.HealthCheck properties,
+			Function<Backend, HttpPeer> peers) {
+		String type = properties.getType();
+		if (type == null || type.isBlank() || "none".equalsIgnoreCase(type.trim())) {
+			return null;
+		}
+		switch (type.trim().toLowerCase(Locale.ROOT)) {
+			case "tcp" -> {
+				TcpHealthCheck.Builder builder = TcpHealthCheck.builder().peers(peers);
+				common(name, properties, builder);
+				return builder.build();
+			}
+			case "http" -> {
+				HttpHealthCheck.Builder builder = HttpHealthCheck.builder().peers(peers);
+				common(name, properties, builder);
+				check(name + ".path", properties.getPath(), () -> builder.path(properties.getPath()));
+				builder.host(StringUtils.hasText(properties.getHost()) ? properties.getHost() : null);
+				check(name + ".read-timeout", properties.getReadTimeout(),
+						() -> builder.readTimeout(properties.getReadTimeout()));
+				builder.validator(expectedStatus(name + ".expected-status", properties.getExpectedStatus()));
+				return builder.build();
+			}
+			default -> throw new InvalidConfigurationPropertyValueException(name + ".type", type,
+					"Use tcp or http, or leave it unset for no active health check.");
+		}
+	}
+
+	private static void common(String name, PingoraRoutingProperties.HealthCheck properties,
+			AbstractHealthCheck.Builder<?> builder) {
+		check(name + ".connect-timeout", properties.getConnectTimeout(),
+				() -> builder.connectTimeout(properties.getConnectTimeout()));
+		check(name + ".port", properties.getPort(), () -> builder.port(properties.getPort()));
+		check(name + ".healthy-threshold", properties.getHealthyThreshold(),
+				() -> builder.healthyThreshold(properties.getHealthyThreshold()));
+		check(name + ".unhealthy-threshold", properties.getUnhealthyThreshold(),
+				() -> builder.unhealthyThreshold(properties.getUnhealthyThreshold()));
+	}
+
+	private static HttpHealthCheck.Validator expectedStatus(String name, List<String> expected) {
+		if (expected.isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException(name, "[]",
+					"List the statuses a healthy backend answers with, for example 200 or 2xx.");
+		}
+		List<IntPredicate> accepted = new ArrayList<>();
+		for (String status : expected) {
+			String text = status.trim().toLowerCase(Locale.ROOT);
+			if (text.matches("[1-5]xx")) {
+				int statusClass = text.charAt(0) - '0';
+				accepted.add((actual) -> actual / 100 == statusClass);
+			}
+			else if (text.matches("[1-5][0-9][0-9]")) {
+				int code = Integer.parseInt(text);
+				accepted.add((actual) -> actual == code);
+			}
+			else {
+				throw new InvalidConfigurationPropertyValueException(name, status,
+						"Give status codes such as 200 or classes such as 2xx.");
+			}
+		}
+		return HttpHealthCheck.Validator.status((actual) -> accepted.stream().anyMatch((p) -> p.test(actual)),
+				String.join(" or ", expected));
+	}
+
+	private static @Nullable PassiveHealthCheck passiveHealthCheck(String name,
+			PingoraRoutingProperties.PassiveHealthCheck properties) {
+		if (properties.getConsecutiveFailures() == 0) {
+			return null;
+		}
+		if (properties.getConsecutiveFailures() < 0) {
+			throw new InvalidConfigurationPropertyValueException(name + ".consecutive-failures",
+					properties.getConsecutiveFailures(), "Use 1 or more, or 0 to turn passive health checks off.");
+		}
+		return check(name + ".cool-down", properties.getCoolDown(),
+				() -> new PassiveHealthCheck(properties.getConsecutiveFailures(), properties.getCoolDown()));
 	}
 
 	private static PeerOptions peerOptions(String name, PingoraRoutingProperties.Peer peer) {

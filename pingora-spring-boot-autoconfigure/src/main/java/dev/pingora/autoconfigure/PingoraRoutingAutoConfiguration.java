@@ -28,8 +28,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the routing proxy: when the application declares no
- * {@link ProxyHttp} bean, one that routes requests by {@code pingora.routes} to
- * {@code pingora.upstreams}.
+ * {@link ProxyHttp} bean, one that routes requests by {@code pingora.routes} to the
+ * {@link PingoraUpstreams}.
  *
  * @since 0.1.0
  */
@@ -42,8 +42,8 @@ public final class PingoraRoutingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ProxyHttp.class)
-	RoutingProxy pingoraRoutingProxy(PingoraRoutingProperties properties) {
-		RoutingProxy proxy = PingoraConfigurationMapper.routingProxy(properties);
+	RoutingProxy pingoraRoutingProxy(PingoraRoutingProperties properties, PingoraUpstreams upstreams) {
+		RoutingProxy proxy = PingoraConfigurationMapper.routingProxy(properties, upstreams.asMap());
 		if (proxy.routes().routes().isEmpty()) {
 			logger.warn("No pingora.routes are configured and no ProxyHttp bean is declared: "
 					+ "the proxy will answer every request with 404");

@@ -238,19 +238,46 @@ public class PingoraRoutingProperties {
 		private List<Backend> backends = new ArrayList<>();
 
 		/**
-		 * How requests are spread over the backends: round-robin (weighted).
+		 * How requests are spread over the backends: round-robin, weighted (smooth
+		 * weighted round robin), random, hash (FNV of the hash key), consistent (Ketama
+		 * consistent hashing of the hash key) or least-request (power of two choices).
+		 * Every selection honours the backends' weights.
 		 */
 		private String selection = "round-robin";
 
 		/**
-		 * Where the backends come from: static, the backends listed here.
+		 * What hash and consistent selections hash: uri, path, host, client-ip,
+		 * header:<name>, cookie:<name> or query:<name>. Requests without it are keyed by
+		 * client IP. Defaults to uri for those selections.
+		 */
+		private @Nullable String hashKey;
+
+		/**
+		 * Where the backends come from: static (the backends listed here) or spring-cloud
+		 * (a Spring Cloud ReactiveDiscoveryClient, asked for the service-id).
 		 */
 		private String discovery = "static";
 
 		/**
-		 * Active health checking of the backends (not available in this version).
+		 * Service id asked from Spring Cloud discovery. Defaults to the upstream's name.
+		 */
+		private @Nullable String serviceId;
+
+		/**
+		 * Time between two discoveries of the backends (spring-cloud discovery).
+		 */
+		private Duration discoveryInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Active health checking of the backends.
 		 */
 		private final HealthCheck healthCheck = new HealthCheck();
+
+		/**
+		 * Passive health checking: backends failing on real traffic are taken out for a
+		 * while.
+		 */
+		private final PassiveHealthCheck passiveHealthCheck = new PassiveHealthCheck();
 
 		/**
 		 * How to connect to and talk with the backends.
@@ -278,6 +305,14 @@ public class PingoraRoutingProperties {
 			this.selection = selection;
 		}
 
+		public @Nullable String getHashKey() {
+			return this.hashKey;
+		}
+
+		public void setHashKey(@Nullable String hashKey) {
+			this.hashKey = hashKey;
+		}
+
 		public String getDiscovery() {
 			return this.discovery;
 		}
@@ -286,8 +321,28 @@ public class PingoraRoutingProperties {
 			this.discovery = discovery;
 		}
 
+		public @Nullable String getServiceId() {
+			return this.serviceId;
+		}
+
+		public void setServiceId(@Nullable String serviceId) {
+			this.serviceId = serviceId;
+		}
+
+		public Duration getDiscoveryInterval() {
+			return this.discoveryInterval;
+		}
+
+		public void setDiscoveryInterval(Duration discoveryInterval) {
+			this.discoveryInterval = discoveryInterval;
+		}
+
 		public HealthCheck getHealthCheck() {
 			return this.healthCheck;
+		}
+
+		public PassiveHealthCheck getPassiveHealthCheck() {
+			return this.passiveHealthCheck;
 		}
 
 		public Peer getPeer() {
@@ -338,7 +393,41 @@ public class PingoraRoutingProperties {
 	}
 
 	/**
-	 * Health check settings of an upstream (not available in this version).
+	 * Passive health checking of an upstream's backends.
+	 */
+	public static class PassiveHealthCheck {
+
+		/**
+		 * Failed requests in a row (connect failures, timeouts, connections lost before a
+		 * response) that eject a backend; 0 turns passive checks off.
+		 */
+		private int consecutiveFailures = 5;
+
+		/**
+		 * How long an ejected backend stays out of rotation.
+		 */
+		private Duration coolDown = Duration.ofSeconds(30);
+
+		public int getConsecutiveFailures() {
+			return this.consecutiveFailures;
+		}
+
+		public void setConsecutiveFailures(int consecutiveFailures) {
+			this.consecutiveFailures = consecutiveFailures;
+		}
+
+		public Duration getCoolDown() {
+			return this.coolDown;
+		}
+
+		public void setCoolDown(Duration coolDown) {
+			this.coolDown = coolDown;
+		}
+
+	}
+
+	/**
+	 * Active health-check settings of an upstream.
 	 */
 	public static class HealthCheck {
 
@@ -351,6 +440,37 @@ public class PingoraRoutingProperties {
 		 * Path requested by an http check.
 		 */
 		private String path = "/";
+
+		/**
+		 * Host header of an http check. Defaults to the TLS server name, or else the
+		 * backend's host:port.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Statuses an http check accepts, each a code (200) or a class (2xx).
+		 */
+		private List<String> expectedStatus = new ArrayList<>(List.of("200"));
+
+		/**
+		 * Connect timeout of a check (TLS handshake included).
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Read timeout of an http check.
+		 */
+		private Duration readTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Port to check instead of each backend's own; 0 checks the backend's port.
+		 */
+		private int port = 0;
+
+		/**
+		 * Whether to check all backends at once rather than one after the other.
+		 */
+		private boolean parallel = true;
 
 		/**
 		 * Time between two checks of a backend.
@@ -381,6 +501,54 @@ public class PingoraRoutingProperties {
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public List<String> getExpectedStatus() {
+			return this.expectedStatus;
+		}
+
+		public void setExpectedStatus(List<String> expectedStatus) {
+			this.expectedStatus = expectedStatus;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public boolean isParallel() {
+			return this.parallel;
+		}
+
+		public void setParallel(boolean parallel) {
+			this.parallel = parallel;
 		}
 
 		public Duration getInterval() {

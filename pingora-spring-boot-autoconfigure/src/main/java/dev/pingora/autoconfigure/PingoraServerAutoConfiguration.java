@@ -23,6 +23,7 @@ import java.util.List;
 import dev.pingora.proxy.FilteredProxyHttp;
 import dev.pingora.proxy.ProxyFilter;
 import dev.pingora.proxy.ProxyHttp;
+import dev.pingora.server.BackgroundService;
 import dev.pingora.server.Listener;
 import dev.pingora.server.Server;
 import dev.pingora.server.ServerConf;
@@ -41,8 +42,9 @@ import org.springframework.util.ClassUtils;
 /**
  * Auto-configuration of the Pingora proxy server: the {@link ServerConf} from
  * {@code pingora.server.*}, and a {@link Server} that runs the application's
- * {@link ProxyHttp} (or the routing proxy) inside its {@link ProxyFilter} beans, started
- * and stopped with the context.
+ * {@link ProxyHttp} (or the routing proxy) inside its {@link ProxyFilter} beans, with
+ * every {@link BackgroundService} bean (such as the upstreams' load balancers) running
+ * beside it, started and stopped with the context.
  *
  * @since 0.1.0
  */
@@ -67,8 +69,8 @@ public final class PingoraServerAutoConfiguration {
 	PingoraServerLifecycle pingoraServer(ServerConf conf, PingoraServerProperties properties, ProxyHttp<?> proxy,
 			ObjectProvider<ProxyFilter> filters, ObjectProvider<PingoraServerCustomizer> serverCustomizers,
 			ObjectProvider<UpstreamHttpClientCustomizer> clientCustomizers,
-			ObjectProvider<ConnectionProviderCustomizer> poolCustomizers, ApplicationContext context,
-			Environment environment) {
+			ObjectProvider<ConnectionProviderCustomizer> poolCustomizers, ObjectProvider<BackgroundService> services,
+			ApplicationContext context, Environment environment) {
 		List<Listener> listeners = PingoraConfigurationMapper.listeners(properties);
 		checkPorts(listeners, context, environment);
 		Server.Builder builder = Server.builder().conf(conf).proxy(compose(proxy, filters.orderedStream().toList()));
@@ -76,6 +78,7 @@ public final class PingoraServerAutoConfiguration {
 		serverCustomizers.orderedStream().forEach(builder::serverCustomizer);
 		clientCustomizers.orderedStream().forEach(builder::upstreamClientCustomizer);
 		poolCustomizers.orderedStream().forEach(builder::connectionPoolCustomizer);
+		services.orderedStream().forEach(builder::backgroundService);
 		return new PingoraServerLifecycle(builder.build());
 	}
 

@@ -43,6 +43,11 @@ class PingoraRoutingPropertiesTests {
 				Map.entry("pingora.upstreams.api.selection", "round-robin"),
 				Map.entry("pingora.upstreams.api.health-check.type", "http"),
 				Map.entry("pingora.upstreams.api.health-check.interval", "5s"),
+				Map.entry("pingora.upstreams.api.health-check.expected-status", "200,2xx"),
+				Map.entry("pingora.upstreams.api.hash-key", "header:x-user"),
+				Map.entry("pingora.upstreams.api.discovery", "spring-cloud"),
+				Map.entry("pingora.upstreams.api.service-id", "api-service"),
+				Map.entry("pingora.upstreams.api.passive-health-check.consecutive-failures", "3"),
 				Map.entry("pingora.upstreams.api.retries", "3"), Map.entry("pingora.routes[0].host", "api.example.com"),
 				Map.entry("pingora.routes[0].path-prefix", "/v1"), Map.entry("pingora.routes[0].upstream", "api"),
 				Map.entry("pingora.routes[0].cache", "true")));
@@ -55,6 +60,11 @@ class PingoraRoutingPropertiesTests {
 		assertThat(api.getHealthCheck().getType()).isEqualTo("http");
 		assertThat(api.getHealthCheck().getInterval()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(api.getRetries()).isEqualTo(3);
+		assertThat(api.getHealthCheck().getExpectedStatus()).containsExactly("200", "2xx");
+		assertThat(api.getHashKey()).isEqualTo("header:x-user");
+		assertThat(api.getDiscovery()).isEqualTo("spring-cloud");
+		assertThat(api.getServiceId()).isEqualTo("api-service");
+		assertThat(api.getPassiveHealthCheck().getConsecutiveFailures()).isEqualTo(3);
 		PingoraRoutingProperties.Route route = routing.getRoutes().get(0);
 		assertThat(route.getHost()).isEqualTo("api.example.com");
 		assertThat(route.getPathPrefix()).isEqualTo("/v1");
@@ -78,6 +88,14 @@ class PingoraRoutingPropertiesTests {
 		assertThat(upstream.getSelection()).isEqualTo("round-robin");
 		assertThat(upstream.getRetries()).isEqualTo(2);
 		assertThat(upstream.getPeer().getIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(upstream.getDiscovery()).isEqualTo("static");
+		assertThat(upstream.getDiscoveryInterval()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(upstream.getHealthCheck().getType()).isNull();
+		assertThat(upstream.getHealthCheck().getExpectedStatus()).containsExactly("200");
+		assertThat(upstream.getHealthCheck().getHealthyThreshold()).isEqualTo(1);
+		assertThat(upstream.getHealthCheck().getUnhealthyThreshold()).isEqualTo(3);
+		assertThat(upstream.getPassiveHealthCheck().getConsecutiveFailures()).isEqualTo(5);
+		assertThat(upstream.getPassiveHealthCheck().getCoolDown()).isEqualTo(Duration.ofSeconds(30));
 	}
 
 }

@@ -54,8 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PingoraServerAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(PingoraRoutingAutoConfiguration.class, PingoraServerAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(PingoraLoadBalancingAutoConfiguration.class,
+				PingoraRoutingAutoConfiguration.class, PingoraServerAutoConfiguration.class))
 		.withPropertyValues("pingora.server.listeners[0].address=127.0.0.1:0", "pingora.server.threads=1");
 
 	@Test
@@ -176,7 +176,7 @@ class PingoraServerAutoConfigurationTests {
 				assertThat(context.getBean(ServerConf.class).readTimeout()).isNull();
 				RoutingProxy routing = context.getBean(RoutingProxy.class);
 				UpstreamGroup api = routing.upstreams().get("api");
-				assertThat(api.peer(api.loadBalancer().backends().get(0)).options().readTimeout()).isNull();
+				assertThat(api.peer(api.loadBalancer().backends().list().get(0)).options().readTimeout()).isNull();
 			});
 	}
 

@@ -23,6 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pingora.lb.Backend;
+import dev.pingora.lb.BackendState;
+import dev.pingora.lb.LoadBalancer;
+import dev.pingora.lb.PassiveHealthCheck;
+import dev.pingora.lb.health.HealthCheck;
 import dev.pingora.routing.Route;
 import dev.pingora.routing.RoutingProxy;
 import dev.pingora.routing.UpstreamGroup;
@@ -47,15 +51,46 @@ public class PingoraEndpoint {
 
 	private final @Nullable RoutingProxy routing;
 
+	private final Map<String, UpstreamGroup> upstreams;
+
+	private final Map<String, LoadBalancer> loadBalancers;
+
 	/**
 	 * Create the endpoint.
 	 * @param server the proxy server
 	 * @param routing the routing proxy, or {@code null} when the application has its own
 	 * {@code ProxyHttp}
+	 * @param upstreams the configured upstreams by name
+	 * @param loadBalancers every load balancer to show, by upstream name
 	 */
-	public PingoraEndpoint(Server server, @Nullable RoutingProxy routing) {
+	public PingoraEndpoint(Server server, @Nullable RoutingProxy routing, Map<String, UpstreamGroup> upstreams,
+			Map<String, LoadBalancer> loadBalancers) {
 		this.server = server;
 		this.routing = routing;
+		this.upstreams = Map.copyOf(upstreams);
+		this.loadBalancers = new LinkedHashMap<>(loadBalancers);
+	}
+
+	private UpstreamDescriptor upstream(String name, LoadBalancer balancer) {
+		List<BackendDescriptor> backends = new ArrayList<>();
+		int ready = 0;
+		for (BackendState state : balancer.backends().states()) {
+			Backend backend = state.backend();
+			boolean isReady = balancer.isReady(backend);
+			ready += isReady ? 1 : 0;
+			boolean ejected = state.isHealthy() && state.isEnabled() && !isReady;
+			backends.add(new BackendDescriptor(backend.address(), backend.weight(), isReady, state.isHealthy(),
+					state.isEnabled(), ejected, state.inflight(), state.requests(), state.failures()));
+		}
+		UpstreamGroup upstream = this.upstreams.get(name);
+		boolean configured = upstream != null && upstream.loadBalancer() == balancer;
+		HealthCheck check = balancer.healthCheck();
+		PassiveHealthCheck passive = balancer.passiveHealthCheck();
+		return new UpstreamDescriptor(balancer.selection().name(),
+				(configured && upstream.hashKey() != null) ? String.valueOf(upstream.hashKey()) : null,
+				(check != null) ? check.toString() : null,
+				(passive != null) ? passive.consecutiveFailures() + " failures, cool-down " + passive.coolDown() : null,
+				configured ? upstream.retries() : null, ready, backends);
 	}
 
 	/**
@@ -81,14 +116,8 @@ public class PingoraEndpoint {
 						route.methods().stream().map(Object::toString).sorted().toList(), headers, route.upstream(),
 						route.stripPrefix()));
 			}
-			for (UpstreamGroup upstream : this.routing.upstreams().values()) {
-				List<BackendDescriptor> backends = new ArrayList<>();
-				for (Backend backend : upstream.loadBalancer().backends()) {
-					backends.add(new BackendDescriptor(backend.address(), backend.weight()));
-				}
-				upstreams.put(upstream.name(), new UpstreamDescriptor(backends, upstream.retries()));
-			}
 		}
+		this.loadBalancers.forEach((name, balancer) -> upstreams.put(name, upstream(name, balancer)));
 		return new PingoraDescriptor(this.server.isRunning(), listeners, (this.routing != null) ? "routing" : "custom",
 				routes, upstreams);
 	}
@@ -135,10 +164,18 @@ public class PingoraEndpoint {
 	/**
 	 * An upstream.
 	 *
+	 * @param selection how backends are picked
+	 * @param hashKey what key-based selections hash, or {@code null}
+	 * @param healthCheck the active health check, or {@code null} for none
+	 * @param passiveHealthCheck the passive health check, or {@code null} for none
+	 * @param retries how many other backends are tried when connecting fails, or
+	 * {@code null} for a load balancer that is not a configured upstream
+	 * @param ready how many backends are ready
 	 * @param backends the backends
-	 * @param retries how many other backends are tried when connecting fails
 	 */
-	public record UpstreamDescriptor(List<BackendDescriptor> backends, int retries) {
+	public record UpstreamDescriptor(String selection, @Nullable String hashKey, @Nullable String healthCheck,
+			@Nullable String passiveHealthCheck, @Nullable Integer retries, int ready,
+			List<BackendDescriptor> backends) {
 	}
 
 	/**
@@ -146,8 +183,16 @@ public class PingoraEndpoint {
 	 *
 	 * @param address the address
 	 * @param weight the weight
+	 * @param ready whether it takes new requests (healthy, enabled, not ejected)
+	 * @param healthy what the active health check says
+	 * @param enabled whether it is enabled
+	 * @param ejected whether passive health checking ejected it
+	 * @param inflight its requests in progress
+	 * @param requests the requests sent to it
+	 * @param failures the requests that failed because of it
 	 */
-	public record BackendDescriptor(String address, int weight) {
+	public record BackendDescriptor(String address, int weight, boolean ready, boolean healthy, boolean enabled,
+			boolean ejected, int inflight, long requests, long failures) {
 	}
 
 }

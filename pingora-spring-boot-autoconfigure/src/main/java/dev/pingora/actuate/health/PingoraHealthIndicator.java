@@ -16,6 +16,12 @@
 
 package dev.pingora.actuate.health;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.pingora.lb.BackendState;
+import dev.pingora.lb.LoadBalancer;
 import dev.pingora.routing.RoutingProxy;
 import dev.pingora.server.Server;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +32,11 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 
 /**
  * The {@code pingora} health component: up while the proxy listens, with its bound
- * addresses and the number of upstreams and routes it knows.
+ * addresses, the number of routes, and each upstream's backends and their state
+ * ({@code ready}, {@code unhealthy}, {@code ejected} or {@code disabled}). An upstream
+ * without a ready backend does not take the component down: its requests get 503 while
+ * other upstreams keep serving, and taking the whole gateway out of its load balancer
+ * would make that worse.
  *
  * @since 0.1.0
  */
@@ -36,15 +46,47 @@ public class PingoraHealthIndicator implements ReactiveHealthIndicator {
 
 	private final @Nullable RoutingProxy routing;
 
+	private final Map<String, LoadBalancer> loadBalancers;
+
 	/**
 	 * Create the indicator.
 	 * @param server the proxy server
 	 * @param routing the routing proxy, or {@code null} when the application has its own
 	 * {@code ProxyHttp}
+	 * @param loadBalancers the load balancers to report, by upstream name
 	 */
-	public PingoraHealthIndicator(Server server, @Nullable RoutingProxy routing) {
+	public PingoraHealthIndicator(Server server, @Nullable RoutingProxy routing,
+			Map<String, LoadBalancer> loadBalancers) {
 		this.server = server;
 		this.routing = routing;
+		this.loadBalancers = Map.copyOf(loadBalancers);
+	}
+
+	private static Map<String, Object> upstream(LoadBalancer balancer) {
+		Map<String, String> backends = new LinkedHashMap<>();
+		int ready = 0;
+		for (BackendState state : balancer.backends().states()) {
+			String status = status(balancer, state);
+			if ("ready".equals(status)) {
+				ready++;
+			}
+			backends.put(state.backend().address(), status);
+		}
+		Map<String, Object> upstream = new LinkedHashMap<>();
+		upstream.put("ready", ready);
+		upstream.put("total", backends.size());
+		upstream.put("backends", backends);
+		return upstream;
+	}
+
+	private static String status(LoadBalancer balancer, BackendState state) {
+		if (balancer.isReady(state.backend())) {
+			return "ready";
+		}
+		if (!state.isEnabled()) {
+			return "disabled";
+		}
+		return state.isHealthy() ? "ejected" : "unhealthy";
 	}
 
 	@Override
@@ -55,9 +97,11 @@ public class PingoraHealthIndicator implements ReactiveHealthIndicator {
 					? this.server.boundAddresses().stream().map(String::valueOf).toList() : java.util.List.of());
 			builder.withDetail("inflight", this.server.inflight());
 			if (this.routing != null) {
-				builder.withDetail("upstreams", this.routing.upstreams().size())
-					.withDetail("routes", this.routing.routes().routes().size());
+				builder.withDetail("routes", this.routing.routes().routes().size());
 			}
+			Map<String, Object> upstreams = new TreeMap<>();
+			this.loadBalancers.forEach((name, balancer) -> upstreams.put(name, upstream(balancer)));
+			builder.withDetail("upstreams", upstreams);
 			return builder.build();
 		});
 	}

@@ -16,11 +16,15 @@
 
 package dev.pingora.autoconfigure.observability;
 
+import java.util.Map;
+
 import dev.pingora.actuate.endpoint.PingoraEndpoint;
 import dev.pingora.autoconfigure.PingoraServerAutoConfiguration;
 import dev.pingora.autoconfigure.PingoraServerLifecycle;
+import dev.pingora.autoconfigure.PingoraUpstreams;
 import dev.pingora.routing.RoutingProxy;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -43,8 +47,11 @@ public final class PingoraEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PingoraEndpoint pingoraEndpoint(PingoraServerLifecycle server, ObjectProvider<RoutingProxy> routing) {
-		return new PingoraEndpoint(server.getServer(), routing.getIfAvailable());
+	PingoraEndpoint pingoraEndpoint(PingoraServerLifecycle server, ObjectProvider<RoutingProxy> routing,
+			ObjectProvider<PingoraUpstreams> upstreams, ListableBeanFactory beans) {
+		PingoraUpstreams configured = upstreams.getIfAvailable();
+		return new PingoraEndpoint(server.getServer(), routing.getIfAvailable(),
+				(configured != null) ? configured.asMap() : Map.of(), LoadBalancers.named(configured, beans));
 	}
 
 }

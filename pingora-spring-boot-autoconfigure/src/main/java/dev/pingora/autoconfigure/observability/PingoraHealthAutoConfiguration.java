@@ -19,8 +19,10 @@ package dev.pingora.autoconfigure.observability;
 import dev.pingora.actuate.health.PingoraHealthIndicator;
 import dev.pingora.autoconfigure.PingoraServerAutoConfiguration;
 import dev.pingora.autoconfigure.PingoraServerLifecycle;
+import dev.pingora.autoconfigure.PingoraUpstreams;
 import dev.pingora.routing.RoutingProxy;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -43,8 +45,10 @@ public final class PingoraHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "pingoraHealthIndicator")
-	PingoraHealthIndicator pingoraHealthIndicator(PingoraServerLifecycle server, ObjectProvider<RoutingProxy> routing) {
-		return new PingoraHealthIndicator(server.getServer(), routing.getIfAvailable());
+	PingoraHealthIndicator pingoraHealthIndicator(PingoraServerLifecycle server, ObjectProvider<RoutingProxy> routing,
+			ObjectProvider<PingoraUpstreams> upstreams, ListableBeanFactory beans) {
+		return new PingoraHealthIndicator(server.getServer(), routing.getIfAvailable(),
+				LoadBalancers.named(upstreams.getIfAvailable(), beans));
 	}
 
 }

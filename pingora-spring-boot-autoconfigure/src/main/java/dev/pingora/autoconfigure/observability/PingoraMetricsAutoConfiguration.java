@@ -17,10 +17,14 @@
 package dev.pingora.autoconfigure.observability;
 
 import dev.pingora.autoconfigure.PingoraServerAutoConfiguration;
+import dev.pingora.autoconfigure.PingoraUpstreams;
+import dev.pingora.metrics.LoadBalancerMetrics;
 import dev.pingora.metrics.MetricsFilter;
 import dev.pingora.proxy.ProxyFilterOrder;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -32,7 +36,9 @@ import org.springframework.core.annotation.Order;
 /**
  * Auto-configuration of the proxy's request metrics: a {@link MetricsFilter} that records
  * {@code pingora.requests}, {@code pingora.upstream.connect} and
- * {@code pingora.upstream.first.byte} in the application's {@link MeterRegistry}.
+ * {@code pingora.upstream.first.byte} in the application's {@link MeterRegistry}, and
+ * {@link LoadBalancerMetrics} of every upstream's backends ({@code pingora.backend.*},
+ * {@code pingora.upstream.backends}).
  *
  * @since 0.1.0
  */
@@ -48,6 +54,13 @@ public final class PingoraMetricsAutoConfiguration {
 	@Order(ProxyFilterOrder.METRICS)
 	MetricsFilter pingoraMetricsFilter(MeterRegistry registry) {
 		return new MetricsFilter(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LoadBalancerMetrics pingoraLoadBalancerMetrics(ObjectProvider<PingoraUpstreams> upstreams,
+			ListableBeanFactory beans) {
+		return new LoadBalancerMetrics(LoadBalancers.named(upstreams.getIfAvailable(), beans));
 	}
 
 }

@@ -16,12 +16,15 @@
 
 package dev.pingora.samples.loadbalancer;
 
+import java.time.Duration;
 import java.util.List;
 
+import dev.pingora.error.ProxyError;
 import dev.pingora.http.RequestHeader;
 import dev.pingora.lb.Backend;
-import dev.pingora.lb.BackendSelection;
 import dev.pingora.lb.LoadBalancer;
+import dev.pingora.lb.health.TcpHealthCheck;
+import dev.pingora.lb.selection.BackendSelection;
 import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.proxy.Session;
 import dev.pingora.upstream.HttpPeer;
@@ -36,8 +39,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * A proxy that sends each request to the next of its upstreams in turn (round robin) and
- * tags the requests it forwards. The upstreams come from {@code sample.upstreams}.
+ * A proxy that sends each request to the next healthy one of its upstreams in turn (round
+ * robin, TCP health checks every second) and tags the requests it forwards. The upstreams
+ * come from {@code sample.upstreams}.
  *
  * <p>
  * Pingora counterpart: {@code pingora-proxy/examples/load_balancer.rs}.
@@ -52,13 +56,29 @@ public class LoadBalancerApplication {
 		SpringApplication.run(LoadBalancerApplication.class, args);
 	}
 
+	// tag::sample[]
+	/**
+	 * The upstreams, checked every second with a TCP connect. As a bean, the load
+	 * balancer is a background service of the proxy server: its first health check runs
+	 * before the proxy listens, the next ones every second.
+	 * @param properties the sample's properties
+	 * @return the load balancer
+	 */
 	@Bean
-	LoadBalancingProxy loadBalancingProxy(SampleProperties properties) {
+	LoadBalancer upstreams(SampleProperties properties) {
 		List<Backend> backends = properties.upstreams().stream().map(Backend::parse).toList();
-		return new LoadBalancingProxy(LoadBalancer.of(backends, BackendSelection.roundRobin()));
+		return LoadBalancer.builder()
+			.backends(backends)
+			.selection(BackendSelection.roundRobin())
+			.healthCheck(TcpHealthCheck.of(), Duration.ofSeconds(1))
+			.build();
 	}
 
-	// tag::sample[]
+	@Bean
+	LoadBalancingProxy loadBalancingProxy(LoadBalancer upstreams) {
+		return new LoadBalancingProxy(upstreams);
+	}
+
 	/**
 	 * Picks the next backend for every request and adds {@code x-sample} upstream.
 	 */
@@ -79,7 +99,11 @@ public class LoadBalancerApplication {
 
 		@Override
 		public Mono<HttpPeer> upstreamPeer(Session session, Ctx ctx) {
-			Backend backend = this.loadBalancer.select(null);
+			// The first healthy backend among at most 256 candidates, as in Pingora.
+			Backend backend = this.loadBalancer.select(null, 256);
+			if (backend == null) {
+				return Mono.error(ProxyError.status(503, "no healthy upstream"));
+			}
 			logger.info("upstream peer is: {}", backend);
 			return Mono.just(HttpPeer.of(backend.host(), backend.port()));
 		}
