@@ -258,7 +258,22 @@ public final class LoadBalancer implements BackgroundService {
 		}
 	}
 
-	private void eject(BackendState state, PassiveHealthCheck passive) {
+	/**
+	 * Count the end of a request counted by {@link #started(Backend)} that says nothing
+	 * about the backend's health, such as one retried because a pooled connection had
+	 * been closed by the backend while idle.
+	 * @param state what {@code started} returned
+	 */
+	public void abandoned(BackendState state) {
+		state.finished();
+	}
+
+	private synchronized void eject(BackendState state, PassiveHealthCheck passive) {
+		// Under the lock, so that two backends failing at once cannot both be ejected as
+		// "not the last ready one", and a backend is ejected once.
+		if (state.isEjected(this.ticker)) {
+			return;
+		}
 		Generation current = this.generation;
 		for (BackendState other : current.backends.states()) {
 			if (other != state && isReady(other)) {
@@ -364,7 +379,7 @@ public final class LoadBalancer implements BackgroundService {
 			logger.warn("Upstream {}: discovery failed, keeping backends {}: {}", this.name, this.generation.backends,
 					describe(ex));
 			return Mono.empty();
-		}).then(runHealthChecks()).doFinally((signal) -> schedule());
+		}).then(Mono.defer(this::runHealthChecks)).doFinally((signal) -> schedule());
 	}
 
 	private synchronized void schedule() {
@@ -375,7 +390,7 @@ public final class LoadBalancer implements BackgroundService {
 		if (update != null) {
 			composite.add(Flux.interval(update, update)
 				.onBackpressureDrop()
-				.concatMap((tick) -> update().onErrorResume((ex) -> {
+				.concatMap((tick) -> update().timeout(update).onErrorResume((ex) -> {
 					logger.warn("Upstream {}: discovery failed, keeping backends {}: {}", this.name,
 							this.generation.backends, describe(ex));
 					return Mono.empty();
@@ -396,6 +411,7 @@ public final class LoadBalancer implements BackgroundService {
 		Disposable running = this.tasks;
 		if (running != null) {
 			running.dispose();
+			this.tasks = null;
 		}
 	}
 

@@ -70,8 +70,9 @@ public final class LoadBalancerMetrics implements MeterBinder {
 				.register(registry);
 		}
 		BackendMeters meters = new BackendMeters(registry, tags, balancer);
-		meters.update(balancer.backends());
+		// Listen first: an update between the two calls is then seen by the listener.
 		balancer.onUpdate(meters::update);
+		meters.update(balancer.backends());
 	}
 
 	private static double count(LoadBalancer balancer, boolean ready) {

@@ -24,6 +24,7 @@ import java.util.Objects;
 
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ProxyError;
+import dev.pingora.error.RetryType;
 import dev.pingora.http.RequestHeader;
 import dev.pingora.http.ResponseHeader;
 import dev.pingora.lb.Backend;
@@ -122,7 +123,7 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	public Mono<HttpPeer> upstreamPeer(Session session, Context ctx) {
 		UpstreamGroup upstream = ctx.upstream();
 		LoadBalancer balancer = upstream.loadBalancer();
-		endAttempt(ctx, false);
+		endRetriedAttempt(ctx);
 		HashKey hashKey = upstream.hashKey();
 		if (ctx.key == null && hashKey != null) {
 			ctx.key = hashKey.key(session);
@@ -159,9 +160,40 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	}
 
 	@Override
+	public ProxyError errorWhileProxy(HttpPeer peer, Session session, ProxyError error, Context ctx,
+			boolean clientReused) {
+		// A pooled connection the backend closed while idle says nothing about its
+		// health.
+		boolean stalePooled = error.retry() == RetryType.REUSED_ONLY && clientReused;
+		ctx.attemptFault = !stalePooled && isBackendFault(error);
+		return ProxyHttp.super.errorWhileProxy(peer, session, error, ctx, clientReused);
+	}
+
+	@Override
 	public Mono<Void> logging(Session session, @Nullable ProxyError error, Context ctx) {
 		endAttempt(ctx, error != null && isBackendFault(error));
 		return Mono.empty();
+	}
+
+	/**
+	 * End an attempt that failed after connecting and is being retried: a failure of the
+	 * backend if {@link #errorWhileProxy} said so (the backend is then not tried again
+	 * for this request), neither success nor failure otherwise.
+	 */
+	private static void endRetriedAttempt(Context ctx) {
+		BackendState state = ctx.backendState;
+		if (state == null) {
+			return;
+		}
+		ctx.backendState = null;
+		if (ctx.attemptFault) {
+			ctx.upstream().loadBalancer().finished(state, true);
+			ctx.failed.add(state.backend());
+		}
+		else {
+			ctx.upstream().loadBalancer().abandoned(state);
+		}
+		ctx.attemptFault = false;
 	}
 
 	private static void endAttempt(Context ctx, boolean failed) {
@@ -231,6 +263,8 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 		private byte @Nullable [] key;
 
 		private @Nullable BackendState backendState;
+
+		private boolean attemptFault;
 
 		/**
 		 * Return the matched route.

@@ -143,7 +143,14 @@ public final class UpstreamGroup {
 	 */
 	public HttpPeer peer(Backend backend) {
 		HttpPeer peer = this.peers.get(backend);
-		return (peer != null) ? peer : this.peers.computeIfAbsent(backend, this.peerFactory);
+		if (peer != null) {
+			return peer;
+		}
+		// A request may hold a backend that discovery just dropped: give it a peer, but
+		// do
+		// not cache it again.
+		return (this.loadBalancer.backends().state(backend) != null)
+				? this.peers.computeIfAbsent(backend, this.peerFactory) : this.peerFactory.apply(backend);
 	}
 
 	private void retain(Backends backends) {

@@ -42,6 +42,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import reactor.netty.ChannelBindException;
 import reactor.netty.DisposableServer;
 import reactor.netty.channel.ChannelOperations;
@@ -312,15 +313,17 @@ public final class Server implements AutoCloseable {
 	}
 
 	private void startServices() {
+		// All at once, each one waited for up to the same deadline: ten services whose
+		// discovery hangs delay the start by the timeout once, not ten times.
+		List<Mono<Void>> starts = new ArrayList<>();
 		for (BackgroundService backgroundService : this.services) {
-			try {
-				backgroundService.start().block(SERVICE_START_TIMEOUT);
-			}
-			catch (RuntimeException ex) {
+			starts.add(Mono.defer(backgroundService::start).timeout(SERVICE_START_TIMEOUT).onErrorResume((ex) -> {
 				logger.warn("Background service {} not ready after {}, serving anyway: {}", backgroundService.name(),
-						SERVICE_START_TIMEOUT, ex.getMessage());
-			}
+						SERVICE_START_TIMEOUT, ex.toString());
+				return Mono.empty();
+			}));
 		}
+		Mono.when(starts).block();
 	}
 
 	private void stopServices() {

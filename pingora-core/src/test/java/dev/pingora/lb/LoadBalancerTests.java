@@ -22,7 +22,11 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -34,6 +38,7 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link LoadBalancer}: readiness, discovery updates, active and passive
@@ -239,6 +244,88 @@ class LoadBalancerTests {
 		assertThat(balancer.backends().state(A).inflight()).isZero();
 		assertThat(balancer.backends().state(A).requests()).isEqualTo(2);
 		assertThat(balancer.started(C)).isNull();
+	}
+
+	@Test
+	void theFirstHealthCheckRoundChecksTheBackendsTheFirstDiscoveryFound() {
+		LoadBalancer balancer = LoadBalancer.builder()
+			.discovery(() -> Mono.just(List.of(A, B)))
+			.healthCheck((backend) -> backend.equals(A) ? Mono.error(new IllegalStateException("down")) : Mono.empty(),
+					null)
+			.build();
+		balancer.start().block(Duration.ofSeconds(5));
+		balancer.stop();
+		assertThat(balancer.isReady(A)).isFalse();
+		assertThat(balancer.isReady(B)).isTrue();
+	}
+
+	@Test
+	void aStoppedBalancerCanStartAgain() {
+		AtomicInteger checks = new AtomicInteger();
+		LoadBalancer balancer = LoadBalancer.builder().backends(List.of(A)).healthCheck((backend) -> {
+			checks.incrementAndGet();
+			return Mono.empty();
+		}, Duration.ofMillis(20)).build();
+		balancer.start().block(Duration.ofSeconds(5));
+		balancer.stop();
+		int afterStop = checks.get();
+		balancer.start().block(Duration.ofSeconds(5));
+		await().until(() -> checks.get() > afterStop + 2);
+		balancer.stop();
+	}
+
+	@Test
+	void twoBackendsFailingAtOnceAreNeverBothEjected() throws Exception {
+		for (int round = 0; round < 200; round++) {
+			LoadBalancer balancer = LoadBalancer.builder()
+				.backends(List.of(A, B))
+				.passiveHealthCheck(new PassiveHealthCheck(1, Duration.ofMinutes(1)))
+				.build();
+			CyclicBarrier barrier = new CyclicBarrier(2);
+			Thread other = new Thread(() -> {
+				awaitBarrier(barrier);
+				fail(balancer, B, 1);
+			});
+			other.start();
+			awaitBarrier(barrier);
+			fail(balancer, A, 1);
+			other.join();
+			assertThat(balancer.isReady(A) || balancer.isReady(B)).as("round %d", round).isTrue();
+			assertThat(balancer.backends().state(A).ejections() + balancer.backends().state(B).ejections())
+				.isEqualTo(1);
+		}
+	}
+
+	@Test
+	void weightedRoundRobinFallsBackToTheLightBackendsWhenAHeavyOneIsOut() {
+		Backend heavy = A.withWeight(500);
+		LoadBalancer balancer = LoadBalancer.of(List.of(heavy, B), BackendSelection.weightedRoundRobin());
+		balancer.setEnabled(heavy, false);
+		for (int i = 0; i < 1000; i++) {
+			assertThat(balancer.select(null)).isEqualTo(B);
+		}
+	}
+
+	@Test
+	void weightedRoundRobinWithHugeWeightsFallsBackToRoundRobin() {
+		Backend heavy = A.withWeight(1_000_003);
+		LoadBalancer balancer = LoadBalancer.of(List.of(heavy, B.withWeight(1_000_000)),
+				BackendSelection.weightedRoundRobin());
+		Map<Backend, Integer> counts = new HashMap<>();
+		for (int i = 0; i < 1000; i++) {
+			counts.merge(balancer.select(null), 1, Integer::sum);
+		}
+		// Round robin over the weight-expanded list: the heavy backend's run comes first.
+		assertThat(counts).containsOnlyKeys(heavy);
+	}
+
+	private static void awaitBarrier(CyclicBarrier barrier) {
+		try {
+			barrier.await();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test

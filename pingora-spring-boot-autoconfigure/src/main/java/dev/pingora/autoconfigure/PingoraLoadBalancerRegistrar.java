@@ -21,7 +21,6 @@ import java.util.Map;
 import dev.pingora.lb.LoadBalancer;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -36,12 +35,16 @@ import org.springframework.core.type.AnnotationMetadata;
 /**
  * Registers one {@link LoadBalancer} bean per upstream under {@code pingora.upstreams},
  * named {@code pingoraLoadBalancer.<upstream>} and qualified by the upstream's name. Each
- * is the load balancer of the {@link PingoraUpstreams} bean's upstream.
+ * is the load balancer of that upstream in the {@link PingoraUpstreams} bean named
+ * {@value #UPSTREAMS_BEAN_NAME}; a replacement of that bean keeps the name.
  */
 class PingoraLoadBalancerRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
 	/** Prefix of the load balancers' bean names. */
 	static final String BEAN_NAME_PREFIX = "pingoraLoadBalancer.";
+
+	/** Name of the {@link PingoraUpstreams} bean the load balancers come from. */
+	static final String UPSTREAMS_BEAN_NAME = "pingoraUpstreams";
 
 	private @Nullable Environment environment;
 
@@ -52,7 +55,7 @@ class PingoraLoadBalancerRegistrar implements ImportBeanDefinitionRegistrar, Env
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		if (this.environment == null || !(registry instanceof BeanFactory beanFactory)) {
+		if (this.environment == null) {
 			return;
 		}
 		Map<String, Object> upstreams = Binder.get(this.environment)
@@ -63,8 +66,13 @@ class PingoraLoadBalancerRegistrar implements ImportBeanDefinitionRegistrar, Env
 			if (registry.containsBeanDefinition(beanName)) {
 				continue;
 			}
-			RootBeanDefinition definition = new RootBeanDefinition(LoadBalancer.class,
-					() -> beanFactory.getBean(PingoraUpstreams.class).get(name).loadBalancer());
+			// A factory method rather than an instance supplier: plain bean metadata,
+			// which
+			// ahead-of-time processing can handle.
+			RootBeanDefinition definition = new RootBeanDefinition(LoadBalancer.class);
+			definition.setFactoryBeanName(UPSTREAMS_BEAN_NAME);
+			definition.setUniqueFactoryMethodName("loadBalancer");
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
 			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
 			// The server runs and stops the load balancer; no destroy method of its own.
 			definition.setDestroyMethodNames();

@@ -71,6 +71,16 @@ public final class PingoraUpstreams {
 	}
 
 	/**
+	 * Return the load balancer of an upstream.
+	 * @param name its name under {@code pingora.upstreams}
+	 * @return the load balancer
+	 * @throws IllegalArgumentException if there is no upstream of that name
+	 */
+	public LoadBalancer loadBalancer(String name) {
+		return get(name).loadBalancer();
+	}
+
+	/**
 	 * Return the load balancers by upstream name.
 	 * @return the load balancers
 	 */

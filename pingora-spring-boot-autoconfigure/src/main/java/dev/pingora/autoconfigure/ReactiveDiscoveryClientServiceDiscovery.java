@@ -22,6 +22,7 @@ import java.util.Objects;
 
 import dev.pingora.lb.Backend;
 import dev.pingora.lb.ServiceDiscovery;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -59,7 +60,7 @@ public final class ReactiveDiscoveryClientServiceDiscovery implements ServiceDis
 
 	@Override
 	public Mono<Collection<Backend>> discover() {
-		return this.client.getInstances(this.serviceId).map(this::backend).collectList().map(this::checked);
+		return this.client.getInstances(this.serviceId).mapNotNull(this::backend).collectList().map(this::checked);
 	}
 
 	private Collection<Backend> checked(List<Backend> backends) {
@@ -69,8 +70,17 @@ public final class ReactiveDiscoveryClientServiceDiscovery implements ServiceDis
 		return backends;
 	}
 
-	private Backend backend(ServiceInstance instance) {
-		Backend backend = Backend.of(instance.getHost(), instance.getPort());
+	private @Nullable Backend backend(ServiceInstance instance) {
+		Backend backend;
+		try {
+			backend = Backend.of(instance.getHost(), instance.getPort());
+		}
+		catch (RuntimeException ex) {
+			// One bad instance must not hold back the others.
+			logger.warn("Instance {} of service '{}' skipped: {}", instance.getInstanceId(), this.serviceId,
+					ex.getMessage());
+			return null;
+		}
 		String weight = (instance.getMetadata() != null) ? instance.getMetadata().get(WEIGHT) : null;
 		if (weight == null) {
 			return backend;

@@ -18,7 +18,9 @@ package dev.pingora.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import dev.pingora.lb.Backend;
 import dev.pingora.lb.LoadBalancer;
@@ -28,12 +30,15 @@ import dev.pingora.test.Ports;
 import dev.pingora.test.RawHttpClient;
 import dev.pingora.test.TestOrigin;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.client.discovery.composite.reactive.ReactiveCompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.InstanceProperties;
@@ -175,6 +180,32 @@ class PingoraLoadBalancingAutoConfigurationTests {
 					}
 				});
 		}
+	}
+
+	@Test
+	void anInstanceWithoutAUsablePortIsSkippedNotTheWholeDiscovery() {
+		ReactiveDiscoveryClient client = new ReactiveDiscoveryClient() {
+
+			@Override
+			public String description() {
+				return "test";
+			}
+
+			@Override
+			public Flux<ServiceInstance> getInstances(String serviceId) {
+				return Flux.just(new DefaultServiceInstance("a", serviceId, "10.0.0.1", 8080, false),
+						new DefaultServiceInstance("b", serviceId, "10.0.0.2", -1, false),
+						new DefaultServiceInstance("c", serviceId, "10.0.0.3", 8080, false, Map.of("weight", "x")));
+			}
+
+			@Override
+			public Flux<String> getServices() {
+				return Flux.just("users");
+			}
+
+		};
+		Collection<Backend> backends = new ReactiveDiscoveryClientServiceDiscovery(client, "users").discover().block();
+		assertThat(backends).containsExactly(Backend.parse("10.0.0.1:8080"), Backend.parse("10.0.0.3:8080"));
 	}
 
 	@Test

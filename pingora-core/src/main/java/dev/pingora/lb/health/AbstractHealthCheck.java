@@ -79,8 +79,16 @@ public abstract class AbstractHealthCheck implements HealthCheck {
 	 * @return the peer
 	 */
 	protected HttpPeer peer(Backend backend) {
-		Backend target = (this.port == 0) ? backend : Backend.of(backend.host(), this.port);
-		return this.peers.apply(target);
+		return this.peers.apply(target(backend));
+	}
+
+	/**
+	 * Return what is probed for a backend: the backend, or its host at the port override.
+	 * @param backend the backend
+	 * @return the target
+	 */
+	protected Backend target(Backend backend) {
+		return (this.port == 0) ? backend : Backend.of(backend.host(), this.port);
 	}
 
 	/**

@@ -76,7 +76,7 @@ public final class HttpHealthCheck extends AbstractHealthCheck {
 	public Mono<Void> check(Backend backend) {
 		HttpPeer peer = peer(backend);
 		String hostHeader = (this.host != null) ? this.host
-				: (peer.isTls() && !peer.sni().isEmpty()) ? peer.sni() : backend.address();
+				: (peer.isTls() && !peer.sni().isEmpty()) ? peer.sni() : target(backend).address();
 		HttpClient client = HttpClient.create(ConnectionProvider.newConnection())
 			.remoteAddress(peer::address)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
@@ -177,7 +177,7 @@ public final class HttpHealthCheck extends AbstractHealthCheck {
 
 		/**
 		 * Set the {@code Host} header.
-		 * @param host the host, or {@code null} for the TLS SNI or else the backend's
+		 * @param host the host, or {@code null} for the TLS SNI or else the probed
 		 * {@code host:port}
 		 * @return this builder
 		 */

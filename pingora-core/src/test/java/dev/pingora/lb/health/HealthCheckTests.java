@@ -87,6 +87,11 @@ class HealthCheckTests {
 		HttpHealthCheck either = HttpHealthCheck.builder().expectedStatus(200, 204).build();
 		assertThatCode(() -> either.check(backend).block()).doesNotThrowAnyException();
 		assertThat(origin.lastRequest().headers().get("host")).isEqualTo("127.0.0.1:" + origin.port());
+		HttpHealthCheck otherPort = HttpHealthCheck.builder().port(origin.port()).expectedStatus(204).build();
+		assertThatCode(() -> otherPort.check(Backend.of("127.0.0.1", Ports.refused())).block())
+			.doesNotThrowAnyException();
+		assertThat(origin.lastRequest().headers().get("host")).as("the probed port")
+			.isEqualTo("127.0.0.1:" + origin.port());
 	}
 
 	@Test
