@@ -79,8 +79,10 @@ final class SmoothWeightedRoundRobin implements BackendSelection {
 		Backend[] schedule = schedule(list, weights, (int) total);
 		Backend[] unique = list.toArray(new Backend[0]);
 		AtomicLong next = new AtomicLong();
-		return (key) -> new Candidates(schedule, unique,
-				(int) Math.floorMod(next.getAndIncrement(), (long) schedule.length));
+		return (key) -> {
+			int slot = (int) Math.floorMod(next.getAndIncrement(), (long) schedule.length);
+			return new Candidates(schedule[slot], new RingIterator(unique, slot % unique.length));
+		};
 	}
 
 	@Override
@@ -121,20 +123,20 @@ final class SmoothWeightedRoundRobin implements BackendSelection {
 		return schedule;
 	}
 
+	/**
+	 * The scheduled backend, then the backends without weights.
+	 */
 	private static final class Candidates implements Iterator<Backend> {
 
-		private final Backend[] schedule;
+		private final Backend first;
 
-		private final Backend[] unique;
+		private final Iterator<Backend> fallbacks;
 
-		private final int slot;
+		private boolean started;
 
-		private int fallback = -1;
-
-		Candidates(Backend[] schedule, Backend[] unique, int slot) {
-			this.schedule = schedule;
-			this.unique = unique;
-			this.slot = slot;
+		Candidates(Backend first, Iterator<Backend> fallbacks) {
+			this.first = first;
+			this.fallbacks = fallbacks;
 		}
 
 		@Override
@@ -144,13 +146,11 @@ final class SmoothWeightedRoundRobin implements BackendSelection {
 
 		@Override
 		public Backend next() {
-			if (this.fallback < 0) {
-				this.fallback = this.slot % this.unique.length;
-				return this.schedule[this.slot];
+			if (!this.started) {
+				this.started = true;
+				return this.first;
 			}
-			Backend backend = this.unique[this.fallback];
-			this.fallback = (this.fallback + 1 == this.unique.length) ? 0 : this.fallback + 1;
-			return backend;
+			return this.fallbacks.next();
 		}
 
 	}
