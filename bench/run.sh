@@ -22,11 +22,13 @@ usage: bench/run.sh [options]
   --jvm 'FLAGS'      extra JVM flags for the gateway (default none)
   --max-minutes M    stop everything after M minutes (default 30)
   --quick            --duration 5 --warmup 20 --repeats 1
+  --filter           also measure the gateway behind a ProxyFilter that edits one request and one
+                     response header (same JVM, port P+2), and report its cost against the gateway
 Needs nginx, wrk and taskset; installs nginx and wrk with apt-get when they are missing.
 USAGE
 }
 
-DURATION=20 WARMUP=120 CONNS=50 PATHS=/small REPEATS=3 HEAP=512m PORT_BASE=28180 MAX_MINUTES=30 EXTRA_JVM=""
+DURATION=20 WARMUP=120 CONNS=50 PATHS=/small REPEATS=3 HEAP=512m PORT_BASE=28180 MAX_MINUTES=30 EXTRA_JVM="" FILTER=0
 while (($#)); do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -39,6 +41,7 @@ while (($#)); do
     --max-minutes) MAX_MINUTES=$2; shift 2 ;;
     --jvm) EXTRA_JVM=$2; shift 2 ;;
     --quick) DURATION=5 WARMUP=20 REPEATS=1; shift ;;
+    --filter) FILTER=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -49,6 +52,10 @@ RUN_DIR="$ROOT/bench/logs/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RUN_DIR/tmp" "$RUN_DIR/raw"
 ORIGIN_PORT=$PORT_BASE
 GATEWAY_PORT=$((PORT_BASE + 1))
+FILTER_PORT=$((PORT_BASE + 2))
+TARGETS=(direct gateway)
+GATEWAY_ARGS=()
+if ((FILTER)); then TARGETS+=(filtered); GATEWAY_ARGS=(--filter-port "$FILTER_PORT"); fi
 JAR="$ROOT/samples/embedded/target/pingora-embedded.jar"
 DEADLINE=$(( $(date +%s) + MAX_MINUTES * 60 ))
 PIDS=()
@@ -118,10 +125,11 @@ start_gateway() {
   # shellcheck disable=SC2206
   [[ -n $EXTRA_JVM ]] && JVM_FLAGS+=($EXTRA_JVM)
   taskset -c 1 java "${JVM_FLAGS[@]}" -jar "$JAR" --port "$GATEWAY_PORT" \
-    --upstream "127.0.0.1:$ORIGIN_PORT" --threads 1 --quiet > "$RUN_DIR/gateway.log" 2>&1 &
+    --upstream "127.0.0.1:$ORIGIN_PORT" --threads 1 --quiet "${GATEWAY_ARGS[@]}" > "$RUN_DIR/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   PIDS+=("$GATEWAY_PID")
   wait_http "http://127.0.0.1:$GATEWAY_PORT/small"
+  if ((FILTER)); then wait_http "http://127.0.0.1:$FILTER_PORT/small"; fi
 }
 
 # wrk on CPU 0; prints "req/s p50_ms p99_ms errors"
@@ -158,7 +166,7 @@ warm_up() {
 }
 
 ensure_tools
-for port in "$ORIGIN_PORT" "$GATEWAY_PORT"; do
+for port in "$ORIGIN_PORT" "$GATEWAY_PORT" "$FILTER_PORT"; do
   port_free "$port" || { echo "port $port is in use; pick another --port-base" >&2; exit 1; }
 done
 log "run directory: ${RUN_DIR#"$ROOT"/}"
@@ -177,13 +185,20 @@ start_gateway
 
 IFS=, read -r -a PATH_LIST <<< "$PATHS"
 warm_up "${PATH_LIST[0]}"
+if ((FILTER)); then
+  # The filtered server shares the JVM (and its JIT) but has its own event loop: warm it too.
+  for chunk in 1 2 3; do
+    rps=$(run_wrk "http://127.0.0.1:$FILTER_PORT${PATH_LIST[0]}" 10 "$RUN_DIR/raw/warmup-filtered-$chunk.txt" | cut -d' ' -f1)
+    log "warm-up filtered $((chunk * 10)) s: $rps req/s"
+  done
+fi
 
 declare -A RESULT
 for path in "${PATH_LIST[@]}"; do
   for rep in $(seq "$REPEATS"); do
     over_budget && { log "time budget reached"; break 2; }
-    for target in direct gateway; do
-      port=$ORIGIN_PORT; [[ $target == gateway ]] && port=$GATEWAY_PORT
+    for target in "${TARGETS[@]}"; do
+      port=$ORIGIN_PORT; [[ $target == gateway ]] && port=$GATEWAY_PORT; [[ $target == filtered ]] && port=$FILTER_PORT
       line=$(run_wrk "http://127.0.0.1:$port$path" "$DURATION" "$RUN_DIR/raw/$target${path//\//_}-$rep.txt")
       log "$target $path c=$CONNS #$rep: $line"
       RESULT[$target,$path]+="$line"$'\n'
@@ -198,7 +213,7 @@ RSS_KB=$(awk '/VmRSS/ { print $2 }' "/proc/$GATEWAY_PID/status" 2>/dev/null || e
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
   for path in "${PATH_LIST[@]}"; do
     direct_rps=$(printf '%s' "${RESULT[direct,$path]:-}" | awk 'NF { print $1 }' | median)
-    for target in direct gateway; do
+    for target in "${TARGETS[@]}"; do
       rows=${RESULT[$target,$path]:-}
       [[ -n $rows ]] || continue
       rps=$(printf '%s' "$rows" | awk 'NF { print $1 }' | median)
@@ -209,6 +224,14 @@ RSS_KB=$(awk '/VmRSS/ { print $2 }' "/proc/$GATEWAY_PID/status" 2>/dev/null || e
       echo "| $target | $path | $CONNS | $rps | $p50 | $p99 | $errors | $ratio |"
     done
   done
+  if ((FILTER)); then
+    for path in "${PATH_LIST[@]}"; do
+      gw=$(printf '%s' "${RESULT[gateway,$path]:-}" | awk 'NF { print $1 }' | median)
+      fl=$(printf '%s' "${RESULT[filtered,$path]:-}" | awk 'NF { print $1 }' | median)
+      echo
+      echo "Filter cost on $path: $(awk -v a="$fl" -v b="$gw" 'BEGIN { if (b > 0) printf "%.1f %%", (1 - a / b) * 100; else print "-" }') of the gateway's req/s (filtered / plain = $fl / $gw)."
+    done
+  fi
   echo
   echo "Gateway RSS at the end: $((RSS_KB / 1024)) MiB."
 } | tee "$RUN_DIR/summary.md"

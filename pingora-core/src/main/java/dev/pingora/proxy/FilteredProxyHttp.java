@@ -22,16 +22,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.pingora.error.ProxyError;
 import dev.pingora.http.RequestHeader;
 import dev.pingora.http.ResponseHeader;
+import dev.pingora.internal.Monos;
 import dev.pingora.upstream.HttpPeer;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -49,14 +51,76 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 
 	private final List<ProxyFilter> filters;
 
-	private final List<ProxyFilter> reversed;
+	// For each phase, the filters that override it, in the order they run (outermost
+	// first on the request side, innermost first on the response side): a phase no
+	// filter overrides costs nothing per request.
+	private final ProxyFilter[] earlyRequest;
+
+	private final ProxyFilter[] request;
+
+	private final ProxyFilter[] requestBody;
+
+	private final ProxyFilter[] proxyUpstream;
+
+	private final ProxyFilter[] connected;
+
+	private final ProxyFilter[] failToConnect;
+
+	private final ProxyFilter[] upstreamRequest;
+
+	private final ProxyFilter[] upstreamResponse;
+
+	private final ProxyFilter[] upstreamResponseBody;
+
+	private final ProxyFilter[] upstreamResponseTrailer;
+
+	private final ProxyFilter[] response;
+
+	private final ProxyFilter[] responseBody;
+
+	private final ProxyFilter[] responseTrailer;
+
+	private final ProxyFilter[] errorWhileProxy;
+
+	private final ProxyFilter[] logging;
 
 	private FilteredProxyHttp(ProxyHttp<C> proxy, List<ProxyFilter> filters) {
 		this.proxy = proxy;
 		this.filters = List.copyOf(filters);
 		List<ProxyFilter> reversed = new ArrayList<>(filters);
 		Collections.reverse(reversed);
-		this.reversed = List.copyOf(reversed);
+		this.earlyRequest = overriding(filters, "earlyRequestFilter", Session.class);
+		this.request = overriding(filters, "requestFilter", Session.class);
+		this.requestBody = overriding(filters, "requestBodyFilter", Session.class, BodyChunk.class);
+		this.proxyUpstream = overriding(filters, "proxyUpstreamFilter", Session.class);
+		this.connected = overriding(filters, "connectedToUpstream", Session.class, boolean.class, HttpPeer.class);
+		this.failToConnect = overriding(reversed, "failToConnect", Session.class, HttpPeer.class, ProxyError.class);
+		this.upstreamRequest = overriding(filters, "upstreamRequestFilter", Session.class, RequestHeader.class);
+		this.upstreamResponse = overriding(reversed, "upstreamResponseFilter", Session.class, ResponseHeader.class);
+		this.upstreamResponseBody = overriding(reversed, "upstreamResponseBodyFilter", Session.class, BodyChunk.class);
+		this.upstreamResponseTrailer = overriding(reversed, "upstreamResponseTrailerFilter", Session.class,
+				HttpHeaders.class);
+		this.response = overriding(reversed, "responseFilter", Session.class, ResponseHeader.class);
+		this.responseBody = overriding(reversed, "responseBodyFilter", Session.class, BodyChunk.class);
+		this.responseTrailer = overriding(reversed, "responseTrailerFilter", Session.class, HttpHeaders.class);
+		this.errorWhileProxy = overriding(reversed, "errorWhileProxy", HttpPeer.class, Session.class, ProxyError.class,
+				boolean.class);
+		this.logging = overriding(reversed, "logging", Session.class, ProxyError.class);
+	}
+
+	private static ProxyFilter[] overriding(List<ProxyFilter> filters, String phase, Class<?>... parameters) {
+		List<ProxyFilter> overriding = new ArrayList<>();
+		for (ProxyFilter filter : filters) {
+			try {
+				if (filter.getClass().getMethod(phase, parameters).getDeclaringClass() != ProxyFilter.class) {
+					overriding.add(filter);
+				}
+			}
+			catch (NoSuchMethodException ex) {
+				throw new IllegalStateException("ProxyFilter has no phase " + phase, ex);
+			}
+		}
+		return overriding.toArray(new ProxyFilter[0]);
 	}
 
 	/**
@@ -98,20 +162,20 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 
 	@Override
 	public Mono<Void> earlyRequestFilter(Session session, C ctx) {
-		return each(this.filters, (filter) -> filter.earlyRequestFilter(session))
-			.then(Mono.defer(() -> this.proxy.earlyRequestFilter(session, ctx)));
+		return each(this.earlyRequest, 0, (filter) -> filter.earlyRequestFilter(session),
+				() -> this.proxy.earlyRequestFilter(session, ctx));
 	}
 
 	@Override
 	public Mono<Boolean> requestFilter(Session session, C ctx) {
-		return until(this.filters, (filter) -> filter.requestFilter(session), true)
-			.flatMap((done) -> done ? Mono.just(true) : this.proxy.requestFilter(session, ctx));
+		return until(this.request, 0, (filter) -> filter.requestFilter(session), true,
+				() -> this.proxy.requestFilter(session, ctx));
 	}
 
 	@Override
 	public Duration requestBodyFilter(Session session, BodyChunk chunk, C ctx) {
 		Duration delay = Duration.ZERO;
-		for (ProxyFilter filter : this.filters) {
+		for (ProxyFilter filter : this.requestBody) {
 			delay = delay.plus(filter.requestBodyFilter(session, chunk));
 		}
 		return delay.plus(this.proxy.requestBodyFilter(session, chunk, ctx));
@@ -119,8 +183,8 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 
 	@Override
 	public Mono<Boolean> proxyUpstreamFilter(Session session, C ctx) {
-		return until(this.filters, (filter) -> filter.proxyUpstreamFilter(session), false)
-			.flatMap((declined) -> declined ? Mono.just(false) : this.proxy.proxyUpstreamFilter(session, ctx));
+		return until(this.proxyUpstream, 0, (filter) -> filter.proxyUpstreamFilter(session), false,
+				() -> this.proxy.proxyUpstreamFilter(session, ctx));
 	}
 
 	@Override
@@ -130,14 +194,14 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 
 	@Override
 	public Mono<Void> connectedToUpstream(Session session, boolean reused, HttpPeer peer, C ctx) {
-		return each(this.filters, (filter) -> filter.connectedToUpstream(session, reused, peer))
-			.then(Mono.defer(() -> this.proxy.connectedToUpstream(session, reused, peer, ctx)));
+		return each(this.connected, 0, (filter) -> filter.connectedToUpstream(session, reused, peer),
+				() -> this.proxy.connectedToUpstream(session, reused, peer, ctx));
 	}
 
 	@Override
 	public ProxyError failToConnect(Session session, HttpPeer peer, C ctx, ProxyError error) {
 		ProxyError result = this.proxy.failToConnect(session, peer, ctx, error);
-		for (ProxyFilter filter : this.reversed) {
+		for (ProxyFilter filter : this.failToConnect) {
 			result = filter.failToConnect(session, peer, result);
 		}
 		return result;
@@ -145,20 +209,21 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 
 	@Override
 	public Mono<Void> upstreamRequestFilter(Session session, RequestHeader upstreamRequest, C ctx) {
-		return each(this.filters, (filter) -> filter.upstreamRequestFilter(session, upstreamRequest))
-			.then(Mono.defer(() -> this.proxy.upstreamRequestFilter(session, upstreamRequest, ctx)));
+		return each(this.upstreamRequest, 0, (filter) -> filter.upstreamRequestFilter(session, upstreamRequest),
+				() -> this.proxy.upstreamRequestFilter(session, upstreamRequest, ctx));
 	}
 
 	@Override
 	public Mono<Void> upstreamResponseFilter(Session session, ResponseHeader upstreamResponse, C ctx) {
-		return this.proxy.upstreamResponseFilter(session, upstreamResponse, ctx)
-			.then(each(this.reversed, (filter) -> filter.upstreamResponseFilter(session, upstreamResponse)));
+		return Monos.then(this.proxy.upstreamResponseFilter(session, upstreamResponse, ctx),
+				() -> each(this.upstreamResponse, 0,
+						(filter) -> filter.upstreamResponseFilter(session, upstreamResponse), Mono::empty));
 	}
 
 	@Override
 	public Duration upstreamResponseBodyFilter(Session session, BodyChunk chunk, C ctx) {
 		Duration delay = this.proxy.upstreamResponseBodyFilter(session, chunk, ctx);
-		for (ProxyFilter filter : this.reversed) {
+		for (ProxyFilter filter : this.upstreamResponseBody) {
 			delay = delay.plus(filter.upstreamResponseBodyFilter(session, chunk));
 		}
 		return delay;
@@ -167,21 +232,21 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 	@Override
 	public void upstreamResponseTrailerFilter(Session session, HttpHeaders trailers, C ctx) {
 		this.proxy.upstreamResponseTrailerFilter(session, trailers, ctx);
-		for (ProxyFilter filter : this.reversed) {
+		for (ProxyFilter filter : this.upstreamResponseTrailer) {
 			filter.upstreamResponseTrailerFilter(session, trailers);
 		}
 	}
 
 	@Override
 	public Mono<Void> responseFilter(Session session, ResponseHeader response, C ctx) {
-		return this.proxy.responseFilter(session, response, ctx)
-			.then(each(this.reversed, (filter) -> filter.responseFilter(session, response)));
+		return Monos.then(this.proxy.responseFilter(session, response, ctx),
+				() -> each(this.response, 0, (filter) -> filter.responseFilter(session, response), Mono::empty));
 	}
 
 	@Override
 	public Duration responseBodyFilter(Session session, BodyChunk chunk, C ctx) {
 		Duration delay = this.proxy.responseBodyFilter(session, chunk, ctx);
-		for (ProxyFilter filter : this.reversed) {
+		for (ProxyFilter filter : this.responseBody) {
 			delay = delay.plus(filter.responseBodyFilter(session, chunk));
 		}
 		return delay;
@@ -190,7 +255,7 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 	@Override
 	public void responseTrailerFilter(Session session, HttpHeaders trailers, C ctx) {
 		this.proxy.responseTrailerFilter(session, trailers, ctx);
-		for (ProxyFilter filter : this.reversed) {
+		for (ProxyFilter filter : this.responseTrailer) {
 			filter.responseTrailerFilter(session, trailers);
 		}
 	}
@@ -198,7 +263,7 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 	@Override
 	public ProxyError errorWhileProxy(HttpPeer peer, Session session, ProxyError error, C ctx, boolean clientReused) {
 		ProxyError result = this.proxy.errorWhileProxy(peer, session, error, ctx, clientReused);
-		for (ProxyFilter filter : this.reversed) {
+		for (ProxyFilter filter : this.errorWhileProxy) {
 			result = filter.errorWhileProxy(peer, session, result, clientReused);
 		}
 		return result;
@@ -212,10 +277,27 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 	@Override
 	public Mono<Void> logging(Session session, @Nullable ProxyError error, C ctx) {
 		// Every logging phase runs, even when one of them fails.
-		return Mono.defer(() -> this.proxy.logging(session, error, ctx))
-			.onErrorResume((ex) -> loggingFailed(this.proxy, session, ex))
-			.then(each(this.reversed, (filter) -> Mono.defer(() -> filter.logging(session, error))
-				.onErrorResume((ex) -> loggingFailed(filter, session, ex))));
+		Mono<Void> proxyLogging = safely(this.proxy, () -> this.proxy.logging(session, error, ctx), session);
+		if (this.logging.length == 0) {
+			return proxyLogging;
+		}
+		return Monos.then(proxyLogging, () -> each(this.logging, 0,
+				(filter) -> safely(filter, () -> filter.logging(session, error), session), Mono::empty));
+	}
+
+	private static Mono<Void> safely(Object phaseOwner, Supplier<Mono<Void>> phase, Session session) {
+		Mono<Void> result;
+		try {
+			result = phase.get();
+		}
+		catch (RuntimeException ex) {
+			return loggingFailed(phaseOwner, session, ex);
+		}
+		if (result instanceof Fuseable.ScalarCallable) {
+			// Mono.empty(), the usual result: nothing can fail later.
+			return result;
+		}
+		return result.onErrorResume((ex) -> loggingFailed(phaseOwner, session, ex));
 	}
 
 	@Override
@@ -233,19 +315,28 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 		return Mono.empty();
 	}
 
-	private static Mono<Void> each(List<ProxyFilter> filters, Function<ProxyFilter, Mono<Void>> phase) {
-		return Flux.fromIterable(filters).concatMap(phase).then();
+	/**
+	 * Run a phase on each filter in turn from {@code index}, then {@code last}.
+	 */
+	private static Mono<Void> each(ProxyFilter[] filters, int index, Function<ProxyFilter, Mono<Void>> phase,
+			Supplier<Mono<Void>> last) {
+		if (index == filters.length) {
+			return last.get();
+		}
+		return Monos.then(phase.apply(filters[index]), () -> each(filters, index + 1, phase, last));
 	}
 
 	/**
-	 * Run a boolean phase on each filter in turn until one returns {@code stopOn}.
-	 * @return whether a filter returned {@code stopOn}
+	 * Run a boolean phase on each filter in turn until one returns {@code stopOn}; if
+	 * none does, run {@code last}.
 	 */
-	private static Mono<Boolean> until(List<ProxyFilter> filters, Function<ProxyFilter, Mono<Boolean>> phase,
-			boolean stopOn) {
-		return Flux.fromIterable(filters)
-			.concatMap((filter) -> phase.apply(filter).defaultIfEmpty(!stopOn))
-			.any((result) -> result == stopOn);
+	private static Mono<Boolean> until(ProxyFilter[] filters, int index, Function<ProxyFilter, Mono<Boolean>> phase,
+			boolean stopOn, Supplier<Mono<Boolean>> last) {
+		if (index == filters.length) {
+			return last.get();
+		}
+		return Monos.then(phase.apply(filters[index]), !stopOn,
+				(result) -> (result == stopOn) ? Mono.just(stopOn) : until(filters, index + 1, phase, stopOn, last));
 	}
 
 }

@@ -16,7 +16,9 @@
 
 package dev.pingora.proxy;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.pingora.error.ProxyError;
@@ -29,6 +31,7 @@ import dev.pingora.test.TestOrigin;
 import dev.pingora.test.TestResources;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import reactor.core.Fuseable;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
@@ -105,6 +108,36 @@ class FilteredProxyHttpTests {
 		}
 		await().until(() -> this.calls.contains("outer:logging"));
 		assertThat(this.calls).contains("proxy:logging");
+	}
+
+	@Test
+	void phasesThatAnswerAtOnceBuildNoOperatorChain() {
+		// A filter that overrides nothing and phases that return Mono.empty() or
+		// Mono.just(..) must not cost a reactive pipeline per request.
+		ProxyHttp<Object> proxy = FilteredProxyHttp.of(new Recording("proxy", 1),
+				List.of(new Filter("outer"), new ProxyFilter() {
+				}));
+		Session session = attributesOnly();
+		ResponseHeader response = ResponseHeader.of(200);
+		assertThat(proxy.earlyRequestFilter(session, null)).isInstanceOf(Fuseable.ScalarCallable.class);
+		assertThat(proxy.requestFilter(session, null)).isInstanceOf(Fuseable.ScalarCallable.class);
+		assertThat(proxy.responseFilter(session, response, null)).isInstanceOf(Fuseable.ScalarCallable.class);
+		assertThat(proxy.logging(session, null, null)).isInstanceOf(Fuseable.ScalarCallable.class);
+		assertThat(this.calls).containsExactly("outer:requestFilter", "proxy:requestFilter", "proxy:responseFilter",
+				"outer:responseFilter", "proxy:logging", "outer:logging");
+	}
+
+	/**
+	 * A session that keeps attributes and supports nothing else.
+	 */
+	private static Session attributesOnly() {
+		Map<String, Object> attributes = new HashMap<>();
+		return (Session) java.lang.reflect.Proxy.newProxyInstance(Session.class.getClassLoader(),
+				new Class<?>[] { Session.class }, (instance, method, args) -> switch (method.getName()) {
+					case "attribute" -> attributes.get((String) args[0]);
+					case "setAttribute" -> attributes.put((String) args[0], args[1]);
+					default -> throw new UnsupportedOperationException(method.getName());
+				});
 	}
 
 	@Test

@@ -19,6 +19,7 @@ package dev.pingora.proxy.engine;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.pingora.internal.Monos;
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
 import dev.pingora.error.ProxyError;

@@ -21,6 +21,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 
+import dev.pingora.internal.Monos;
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
 import dev.pingora.error.ProxyError;

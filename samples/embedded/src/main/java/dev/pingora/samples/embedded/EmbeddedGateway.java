@@ -17,9 +17,12 @@
 package dev.pingora.samples.embedded;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.pingora.error.ProxyError;
 import dev.pingora.http.ResponseHeader;
+import dev.pingora.proxy.FilteredProxyHttp;
+import dev.pingora.proxy.ProxyFilter;
 import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.proxy.Session;
 import dev.pingora.proxy.TimingDigest;
@@ -39,7 +42,11 @@ import reactor.core.publisher.Mono;
  *
  * <pre>
  * java -jar pingora-embedded.jar [--port 8080] [--upstream host:port] [--threads N] [--quiet]
+ *     [--filter-port N]
  * </pre>
+ *
+ * {@code --filter-port} also serves the same proxy behind a {@code ProxyFilter} that
+ * edits one request and one response header, for {@code bench/run.sh --filter}.
  */
 public final class EmbeddedGateway {
 
@@ -59,6 +66,9 @@ public final class EmbeddedGateway {
 			demo = DemoOrigin.start();
 			upstream = HttpPeer.of("127.0.0.1", demo.port());
 		}
+		if (options.filterPort > 0) {
+			startFilteredServer(options, upstream);
+		}
 		// tag::server[]
 		Server server = Server.builder()
 			.conf(ServerConf.builder().threads(options.threads).gracePeriod(Duration.ofSeconds(10)).build())
@@ -72,6 +82,35 @@ public final class EmbeddedGateway {
 		if (demo != null) {
 			demo.stop();
 		}
+	}
+
+	/**
+	 * For bench/run.sh --filter: the same proxy behind a filter that edits one request
+	 * and one response header, on another port, to measure what a user filter costs.
+	 */
+	private static void startFilteredServer(Options options, HttpPeer upstream) {
+		ProxyFilter headers = new ProxyFilter() {
+
+			@Override
+			public Mono<Boolean> requestFilter(Session session) {
+				session.requestHeader().setHeader("x-request-filter", "on");
+				return Mono.just(false);
+			}
+
+			@Override
+			public Mono<Void> responseFilter(Session session, ResponseHeader response) {
+				response.setHeader("x-response-filter", "on");
+				return Mono.empty();
+			}
+
+		};
+		Server filtered = Server.builder()
+			.conf(ServerConf.builder().threads(options.threads).gracePeriod(Duration.ofSeconds(10)).build())
+			.listen(Listener.tcp("0.0.0.0", options.filterPort))
+			.proxy(FilteredProxyHttp.of(new GatewayProxy(upstream, options.accessLog), List.of(headers)))
+			.build()
+			.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(filtered::shutdown, "pingora-shutdown-filtered"));
 	}
 
 	private static HttpPeer peer(String address) {
@@ -142,6 +181,8 @@ public final class EmbeddedGateway {
 
 		boolean accessLog = true;
 
+		int filterPort;
+
 		static Options parse(String[] args) {
 			Options options = new Options();
 			for (int i = 0; i < args.length; i++) {
@@ -150,8 +191,9 @@ public final class EmbeddedGateway {
 					case "--upstream" -> options.upstream = value(args, ++i, "--upstream");
 					case "--threads" -> options.threads = Integer.parseInt(value(args, ++i, "--threads"));
 					case "--quiet" -> options.accessLog = false;
+					case "--filter-port" -> options.filterPort = Integer.parseInt(value(args, ++i, "--filter-port"));
 					default -> throw new IllegalArgumentException("unknown option: " + args[i]
-							+ " (expected: --port N, --upstream host:port, --threads N, --quiet)");
+							+ " (expected: --port N, --upstream host:port, --threads N, --quiet, --filter-port N)");
 				}
 			}
 			return options;

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package dev.pingora.proxy.engine;
+package dev.pingora.internal;
 
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -29,8 +29,11 @@ import reactor.core.publisher.Mono;
  * known at assembly time ({@code Mono.empty()}, {@code Mono.just(x)}): those implement
  * {@link Fuseable.ScalarCallable} and are read synchronously. That is the common case (a
  * phase the user did not override), so the default path builds no operator chain.
+ *
+ * <p>
+ * Internal: not part of the API, may change without notice.
  */
-final class Monos {
+public final class Monos {
 
 	private Monos() {
 	}
@@ -38,7 +41,14 @@ final class Monos {
 	/**
 	 * Run {@code next} after {@code phase} completes.
 	 */
-	static <R> Mono<R> then(Mono<Void> phase, Supplier<Mono<R>> next) {
+	/**
+	 * Run {@code next} after {@code phase} completes.
+	 * @param <R> the result type
+	 * @param phase the phase
+	 * @param next what follows
+	 * @return the sequence
+	 */
+	public static <R> Mono<R> then(Mono<Void> phase, Supplier<Mono<R>> next) {
 		if (phase instanceof Fuseable.ScalarCallable) {
 			try {
 				call(phase);
@@ -55,7 +65,16 @@ final class Monos {
 	 * Run {@code next} with the value of {@code phase}, or with {@code ifEmpty} if it
 	 * completes empty.
 	 */
-	static <T, R> Mono<R> then(Mono<T> phase, T ifEmpty, Function<T, Mono<R>> next) {
+	/**
+	 * Run {@code next} with the value of {@code phase}, or {@code ifEmpty}.
+	 * @param <T> the phase's value type
+	 * @param <R> the result type
+	 * @param phase the phase
+	 * @param ifEmpty the value when the phase completes empty
+	 * @param next what follows
+	 * @return the sequence
+	 */
+	public static <T, R> Mono<R> then(Mono<T> phase, T ifEmpty, Function<T, Mono<R>> next) {
 		if (phase instanceof Fuseable.ScalarCallable) {
 			T value;
 			try {
