@@ -47,9 +47,7 @@ import reactor.netty.ChannelBindException;
 import reactor.netty.DisposableServer;
 import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.HttpProtocol;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
-import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -92,9 +90,7 @@ public final class Server implements AutoCloseable {
 
 	private final Function<HttpServer, HttpServer> customizer;
 
-	private final Function<HttpClient, HttpClient> clientCustomizer;
-
-	private final Consumer<ConnectionProvider.Builder> poolCustomizer;
+	private final Consumer<Channel> connectionCustomizer;
 
 	private final List<BackgroundService> services;
 
@@ -120,8 +116,7 @@ public final class Server implements AutoCloseable {
 		this.proxy = Objects.requireNonNull(builder.proxy, "proxy");
 		this.ticker = builder.ticker;
 		this.customizer = builder.customizer;
-		this.clientCustomizer = builder.clientCustomizer;
-		this.poolCustomizer = builder.poolCustomizer;
+		this.connectionCustomizer = builder.connectionCustomizer;
 		this.services = List.copyOf(builder.services);
 	}
 
@@ -147,7 +142,7 @@ public final class Server implements AutoCloseable {
 		}
 		LoopResources eventLoops = LoopResources.create("pingora", this.conf.threads(), true);
 		Connector upstreams = HttpProxy.newConnector(eventLoops, this.conf.maxConnectionsPerPeer(),
-				this.clientCustomizer, this.poolCustomizer);
+				this.connectionCustomizer);
 		HttpProxy<?> proxyService = newService(upstreams);
 		ChannelGroup group = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		this.loops = eventLoops;
@@ -446,9 +441,7 @@ public final class Server implements AutoCloseable {
 
 		private Function<HttpServer, HttpServer> customizer = Function.identity();
 
-		private Function<HttpClient, HttpClient> clientCustomizer = Function.identity();
-
-		private Consumer<ConnectionProvider.Builder> poolCustomizer = (builder) -> {
+		private Consumer<Channel> connectionCustomizer = (channel) -> {
 		};
 
 		private final List<BackgroundService> services = new ArrayList<>();
@@ -507,23 +500,15 @@ public final class Server implements AutoCloseable {
 		}
 
 		/**
-		 * Customize every upstream peer's Reactor Netty client after the engine
-		 * configured it.
+		 * Customize every new upstream connection once the engine set it up (TLS, HTTP
+		 * codec, the engine's handler): add a handler, set a channel option. WebSocket
+		 * connections included.
 		 * @param customizer the customizer
 		 * @return this builder
 		 */
-		public Builder upstreamClientCustomizer(Function<HttpClient, HttpClient> customizer) {
-			this.clientCustomizer = this.clientCustomizer.andThen(Objects.requireNonNull(customizer, "customizer"));
-			return this;
-		}
-
-		/**
-		 * Customize every upstream peer's connection pool before it is built.
-		 * @param customizer the customizer
-		 * @return this builder
-		 */
-		public Builder connectionPoolCustomizer(Consumer<ConnectionProvider.Builder> customizer) {
-			this.poolCustomizer = this.poolCustomizer.andThen(Objects.requireNonNull(customizer, "customizer"));
+		public Builder upstreamConnectionCustomizer(Consumer<Channel> customizer) {
+			this.connectionCustomizer = this.connectionCustomizer
+				.andThen(Objects.requireNonNull(customizer, "customizer"));
 			return this;
 		}
 

@@ -17,37 +17,70 @@
 package dev.pingora.upstream;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.transport.NameResolverProvider;
+
+import dev.pingora.error.ErrorType;
+import dev.pingora.error.ProxyError;
 
 /**
- * Connections to upstream peers: one Reactor Netty {@link HttpClient} and connection pool
- * per peer identity (address, TLS, SNI and {@link PeerOptions}), created on first use and
- * shared by every request to that peer.
+ * Connections to upstream peers: Netty channels with an HTTP/1.1 codec, pooled per peer
+ * identity (address, TLS, SNI and {@link PeerOptions}) and per event loop.
  *
  * <p>
- * Pools are LIFO, so the connections that stay warm are the recently used ones and the
- * rest age out after the peer's idle timeout (a background sweep closes them). An idle
- * timeout of zero disables pooling for the peer. A separate, unpooled client per peer
- * serves retries that must not run into another stale pooled connection.
+ * A request asks for a connection on its own event loop, and gets an idle one of that
+ * loop if there is one, so a request and its upstream connection share a thread and the
+ * pool needs no lock. Pools are LIFO: the connections that stay warm are the recently
+ * used ones, and the rest age out after the peer's idle timeout (a sweep per loop and
+ * peer closes them). An idle timeout of zero disables pooling for the peer. A
+ * {@code fresh} connection is opened outside the pool and closed after its exchange;
+ * retries use one so that they cannot run into another stale pooled connection.
+ *
+ * <p>
+ * Each peer has at most {@code maxConnectionsPerPeer} pooled connections, in use and
+ * idle, over all loops; a request beyond that waits for one to be released or closed, at
+ * most the peer's connection timeout plus 30 seconds, and then fails with
+ * {@link ErrorType#CONNECT_TIMEDOUT}.
+ *
+ * <p>
+ * WebSocket handshakes, whose connections never return to a pool, go through a Reactor
+ * Netty {@link HttpClient} per peer ({@link #websocketClient(HttpPeer)}).
  *
  * <p>
  * Pingora counterpart: {@code pingora_core::connectors::TransportConnector} and
@@ -60,186 +93,586 @@ public final class Connector implements AutoCloseable {
 	/** Default most connections per peer, in use and idle together. */
 	public static final int DEFAULT_MAX_CONNECTIONS_PER_PEER = 2048;
 
-	private final @Nullable LoopResources loops;
+	/** Name of the HTTP codec in an upstream connection's pipeline. */
+	public static final String HTTP_CODEC = "pingora.httpCodec";
+
+	/** Largest response header section accepted from an upstream, in bytes. */
+	static final int MAX_HEADER_SIZE = 64 * 1024;
+
+	private static final AttributeKey<PeerPool> POOL = AttributeKey.valueOf("pingora.pool");
+
+	private final LoopResources loops;
 
 	private final int maxConnectionsPerPeer;
 
 	private final Consumer<Channel> channelInitializer;
 
-	private final Function<HttpClient, HttpClient> clientCustomizer;
+	private final Consumer<Channel> connectionCustomizer;
 
-	private final Consumer<ConnectionProvider.Builder> poolCustomizer;
+	private final Map<HttpPeer, PeerPool> pools = new ConcurrentHashMap<>();
 
-	private final Map<HttpPeer, Clients> clients = new ConcurrentHashMap<>();
+	private final AddressResolverGroup<?> resolver;
+
+	private volatile boolean closed;
 
 	/**
 	 * Create a connector.
-	 * @param loops the event loops to run upstream connections on, ideally the server's
-	 * own so that a request and its upstream connection share a thread; {@code null} for
-	 * Reactor Netty's default loops
-	 * @param maxConnectionsPerPeer the most connections per peer; requests beyond it wait
-	 * for a connection
+	 * @param loops the event loops of the server, used for name resolution and to pick
+	 * the channel types; {@code null} for Reactor Netty's default loops
+	 * @param maxConnectionsPerPeer the most pooled connections per peer; requests beyond
+	 * it wait for a connection
 	 * @param channelInitializer called for every new upstream connection after its HTTP
-	 * codec is in place
+	 * codec is in place (the engine's own handler)
 	 */
 	public Connector(@Nullable LoopResources loops, int maxConnectionsPerPeer, Consumer<Channel> channelInitializer) {
-		this(loops, maxConnectionsPerPeer, channelInitializer, Function.identity(), (builder) -> {
+		this(loops, maxConnectionsPerPeer, channelInitializer, (channel) -> {
 		});
 	}
 
 	/**
-	 * Create a connector with customizers.
-	 * @param loops the event loops to run upstream connections on, or {@code null} for
-	 * Reactor Netty's default loops
-	 * @param maxConnectionsPerPeer the most connections per peer
+	 * Create a connector with a customizer for new connections.
+	 * @param loops the event loops of the server, or {@code null} for Reactor Netty's
+	 * default loops
+	 * @param maxConnectionsPerPeer the most pooled connections per peer
 	 * @param channelInitializer called for every new upstream connection after its HTTP
-	 * codec is in place
-	 * @param clientCustomizer applied to every peer's client after the engine configured
-	 * it
-	 * @param poolCustomizer applied to every peer's connection pool builder after the
-	 * engine configured it
+	 * codec is in place (the engine's own handler)
+	 * @param connectionCustomizer called for every new upstream connection after the
+	 * engine set it up, WebSocket connections included
 	 */
 	public Connector(@Nullable LoopResources loops, int maxConnectionsPerPeer, Consumer<Channel> channelInitializer,
-			Function<HttpClient, HttpClient> clientCustomizer, Consumer<ConnectionProvider.Builder> poolCustomizer) {
+			Consumer<Channel> connectionCustomizer) {
 		if (maxConnectionsPerPeer < 1) {
 			throw new IllegalArgumentException("maxConnectionsPerPeer: " + maxConnectionsPerPeer + " (expected: >= 1)");
 		}
-		this.loops = loops;
+		this.loops = (loops != null) ? loops : HttpResources.get();
 		this.maxConnectionsPerPeer = maxConnectionsPerPeer;
 		this.channelInitializer = Objects.requireNonNull(channelInitializer, "channelInitializer");
-		this.clientCustomizer = Objects.requireNonNull(clientCustomizer, "clientCustomizer");
-		this.poolCustomizer = Objects.requireNonNull(poolCustomizer, "poolCustomizer");
+		this.connectionCustomizer = Objects.requireNonNull(connectionCustomizer, "connectionCustomizer");
+		this.resolver = NameResolverProvider.builder().build().newNameResolverGroup(this.loops, true);
 	}
 
 	/**
-	 * Return the client for a peer if it exists already. This is the per-request path and
-	 * never blocks.
+	 * Get a connection to a peer, on the given event loop if a new one is opened. The
+	 * callback runs on the connection's event loop, exactly once, unless the returned
+	 * handle is cancelled first; a connection acquired after a cancel goes back to the
+	 * pool.
 	 * @param peer the peer
-	 * @param fresh {@code true} for a client that always opens a new connection
-	 * @return the client, or {@code null} if the peer has none yet
+	 * @param loop the event loop of the requester
+	 * @param fresh {@code true} for a new connection outside the pool
+	 * @param callback what to do with the connection, or with the failure
+	 * @return a handle to give up waiting
 	 */
-	public @Nullable HttpClient cachedClient(HttpPeer peer, boolean fresh) {
+	public Acquisition acquire(HttpPeer peer, EventLoop loop, boolean fresh, Callback callback) {
 		Objects.requireNonNull(peer, "peer");
-		Clients entry = this.clients.get(peer);
-		return (entry != null) ? select(entry, fresh) : null;
+		Acquisition acquisition = new Acquisition(this, callback);
+		if (this.closed) {
+			acquisition.fail(ProxyError.internal("the connector is closed", null));
+			return acquisition;
+		}
+		if (loop.inEventLoop()) {
+			acquire(peer, loop, fresh, acquisition);
+		}
+		else {
+			loop.execute(() -> acquire(peer, loop, fresh, acquisition));
+		}
+		return acquisition;
+	}
+
+	private void acquire(HttpPeer peer, EventLoop loop, boolean fresh, Acquisition acquisition) {
+		PeerPool pool = this.pools.get(peer);
+		if (pool == null) {
+			pool = this.pools.computeIfAbsent(peer, PeerPool::new);
+		}
+		if (peer.isTls() && pool.tls == null) {
+			prepareTls(pool, loop, () -> acquire(peer, loop, fresh, acquisition), acquisition);
+			return;
+		}
+		if (fresh || !pool.pooling) {
+			connect(pool, loop, false, acquisition);
+			return;
+		}
+		ArrayDeque<Channel> idle = pool.idle(loop);
+		Channel channel;
+		while ((channel = idle.pollLast()) != null) {
+			if (channel.isActive()) {
+				acquisition.complete(channel, true);
+				return;
+			}
+		}
+		if (pool.open.incrementAndGet() > this.maxConnectionsPerPeer) {
+			pool.open.decrementAndGet();
+			waitForConnection(pool, loop, acquisition);
+			return;
+		}
+		connect(pool, loop, true, acquisition);
 	}
 
 	/**
-	 * Return the client for a peer, creating it on first use. Creation may block (a TLS
-	 * context reads certificate files and seeds its random source), so it runs on
-	 * Reactor's bounded elastic scheduler, never on an event loop.
+	 * Creating a TLS context reads files and seeds a random source: never on an event
+	 * loop.
+	 */
+	private void prepareTls(PeerPool pool, EventLoop loop, Runnable then, Acquisition acquisition) {
+		Mono.fromCallable(() -> PeerTls.sslContext(pool.peer))
+			.subscribeOn(Schedulers.boundedElastic())
+			.subscribe((context) -> {
+				pool.tls = context;
+				loop.execute(then);
+			}, (ex) -> loop.execute(() -> acquisition.fail(ex)));
+	}
+
+	private void connect(PeerPool pool, EventLoop loop, boolean pooled, Acquisition acquisition) {
+		HttpPeer peer = pool.peer;
+		PeerOptions options = peer.options();
+		boolean unix = peer.address() instanceof DomainSocketAddress;
+		Bootstrap bootstrap = new Bootstrap().group(loop);
+		if (unix) {
+			// Reactor Netty resolves domain socket channels by instance only.
+			bootstrap.channelFactory(() -> this.loops.onChannel(DomainSocketChannel.class, loop));
+		}
+		else {
+			bootstrap.channel(this.loops.onChannelClass(SocketChannel.class, loop));
+		}
+		bootstrap.resolver(this.resolver).handler(new ChannelInitializer<>() {
+			@Override
+			protected void initChannel(Channel channel) {
+				initConnection(channel, pool);
+			}
+		});
+		if (!unix) {
+			bootstrap.option(ChannelOption.TCP_NODELAY, true);
+			TcpKeepalive keepalive = options.tcpKeepalive();
+			if (keepalive != null) {
+				bootstrap.option(ChannelOption.SO_KEEPALIVE, true);
+				if (Epoll.isAvailable()) {
+					bootstrap.option(EpollChannelOption.TCP_KEEPIDLE, (int) keepalive.idle().getSeconds())
+						.option(EpollChannelOption.TCP_KEEPINTVL, (int) keepalive.interval().getSeconds())
+						.option(EpollChannelOption.TCP_KEEPCNT, keepalive.count());
+				}
+			}
+		}
+		Duration connectTimeout = options.connectionTimeout();
+		if (connectTimeout != null) {
+			bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+					(int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis())));
+		}
+		ChannelFuture connecting = bootstrap.connect(peer.address());
+		Channel channel = connecting.channel();
+		if (pooled) {
+			channel.attr(POOL).set(pool);
+			channel.closeFuture().addListener((future) -> closed(pool, channel));
+		}
+		acquisition.connecting(channel);
+		Duration budget = options.totalConnectionTimeout();
+		ScheduledFuture<?> deadline = (budget != null) ? loop.schedule(() -> {
+			acquisition.fail(ProxyError.upstream(ErrorType.CONNECT_TIMEDOUT,
+					"peer " + peer + ", no connection within " + budget.toMillis() + " ms", null));
+			channel.close();
+		}, budget.toNanos(), TimeUnit.NANOSECONDS) : null;
+		connecting.addListener((ChannelFuture future) -> {
+			if (!future.isSuccess()) {
+				cancel(deadline);
+				acquisition.fail(future.cause());
+				return;
+			}
+			SslHandler tls = channel.pipeline().get(SslHandler.class);
+			if (tls == null) {
+				cancel(deadline);
+				acquisition.complete(channel, false);
+				return;
+			}
+			tls.handshakeFuture().addListener((handshake) -> {
+				cancel(deadline);
+				if (handshake.isSuccess()) {
+					acquisition.complete(channel, false);
+				}
+				else {
+					channel.close();
+					acquisition.fail(handshake.cause());
+				}
+			});
+		});
+	}
+
+	private static void cancel(@Nullable ScheduledFuture<?> deadline) {
+		if (deadline != null) {
+			deadline.cancel(false);
+		}
+	}
+
+	private void initConnection(Channel channel, PeerPool pool) {
+		HttpPeer peer = pool.peer;
+		ChannelPipeline pipeline = channel.pipeline();
+		SslContext tls = pool.tls;
+		if (peer.isTls() && tls != null) {
+			pipeline.addLast("pingora.tls", PeerTls.newHandler(peer, tls, channel.alloc()));
+		}
+		Duration write = peer.options().writeTimeout();
+		if (write != null) {
+			pipeline.addLast("pingora.writeTimeout", new WriteTimeoutHandler(write.toMillis(), TimeUnit.MILLISECONDS));
+		}
+		pipeline.addLast(HTTP_CODEC, new HttpClientCodec(4096, MAX_HEADER_SIZE, 64 * 1024, false));
+		this.channelInitializer.accept(channel);
+		this.connectionCustomizer.accept(channel);
+	}
+
+	/**
+	 * Give a connection back after a complete exchange, to the pool if it came from there
+	 * (or straight to a request waiting for one), closed otherwise.
+	 * @param channel the connection
+	 */
+	public void release(Channel channel) {
+		if (!channel.eventLoop().inEventLoop()) {
+			channel.eventLoop().execute(() -> release(channel));
+			return;
+		}
+		PeerPool pool = channel.attr(POOL).get();
+		if (pool == null || !channel.isActive() || this.closed) {
+			channel.close();
+			return;
+		}
+		Waiter waiter;
+		while ((waiter = pool.waiters.poll()) != null) {
+			if (waiter.claim()) {
+				waiter.acquisition.complete(channel, true);
+				return;
+			}
+		}
+		pool.idle(channel.eventLoop()).addLast(channel);
+		pool.idleSince(channel, System.nanoTime());
+	}
+
+	private void closed(PeerPool pool, Channel channel) {
+		pool.open.decrementAndGet();
+		ArrayDeque<Channel> idle = pool.existingIdle(channel.eventLoop());
+		if (idle != null) {
+			idle.remove(channel);
+		}
+		dispatchWaiters(pool);
+	}
+
+	private void waitForConnection(PeerPool pool, EventLoop loop, Acquisition acquisition) {
+		Duration connect = pool.peer.options().connectionTimeout();
+		Duration timeout = (connect != null) ? connect.plusSeconds(30) : Duration.ofSeconds(60);
+		Waiter waiter = new Waiter(loop, acquisition);
+		waiter.timeout = loop.schedule(() -> {
+			if (waiter.claim()) {
+				acquisition.fail(new ConnectTimeoutException("no free connection to peer " + pool.peer + " within "
+						+ timeout.toMillis() + " ms (at most " + this.maxConnectionsPerPeer + " per peer)"));
+			}
+		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+		pool.waiters.add(waiter);
+		// A connection may have closed between the count and the queue.
+		dispatchWaiters(pool);
+	}
+
+	private void dispatchWaiters(PeerPool pool) {
+		while (!pool.waiters.isEmpty()) {
+			if (pool.open.incrementAndGet() > this.maxConnectionsPerPeer) {
+				pool.open.decrementAndGet();
+				return;
+			}
+			Waiter waiter = pool.waiters.poll();
+			if (waiter == null || !waiter.claim()) {
+				pool.open.decrementAndGet();
+				continue;
+			}
+			waiter.loop.execute(() -> connect(pool, waiter.loop, true, waiter.acquisition));
+		}
+	}
+
+	/**
+	 * Return a Reactor Netty client for WebSocket handshakes to a peer: every handshake
+	 * on a new connection, never pooled. Creating it may block (TLS), so the first call
+	 * for a peer runs on Reactor's bounded elastic scheduler.
 	 * @param peer the peer
-	 * @param fresh {@code true} for a client that always opens a new connection
 	 * @return the client
 	 */
-	public Mono<HttpClient> client(HttpPeer peer, boolean fresh) {
-		HttpClient cached = cachedClient(peer, fresh);
-		if (cached != null) {
-			return Mono.just(cached);
+	public Mono<HttpClient> websocketClient(HttpPeer peer) {
+		PeerPool pool = this.pools.get(peer);
+		HttpClient client = (pool != null) ? pool.websocket : null;
+		if (client != null) {
+			return Mono.just(client);
 		}
-		return Mono.fromCallable(() -> select(this.clients.computeIfAbsent(peer, this::create), fresh))
-			.subscribeOn(Schedulers.boundedElastic());
+		return Mono.fromCallable(() -> {
+			PeerPool created = this.pools.computeIfAbsent(peer, PeerPool::new);
+			synchronized (created) {
+				if (created.websocket == null) {
+					created.websocket = newWebsocketClient(peer);
+				}
+				return created.websocket;
+			}
+		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
-	private static HttpClient select(Clients entry, boolean fresh) {
-		return fresh ? entry.fresh : entry.pooled;
+	private HttpClient newWebsocketClient(HttpPeer peer) {
+		PeerOptions options = peer.options();
+		HttpClient client = HttpClient.create(ConnectionProvider.newConnection())
+			.remoteAddress(peer::address)
+			.runOn(this.loops)
+			.resolver(this.resolver)
+			.disableRetry(true)
+			.followRedirect(false)
+			.compress(false)
+			.doOnChannelInit((observer, channel, address) -> this.connectionCustomizer.accept(channel));
+		Duration connect = options.connectionTimeout();
+		if (connect != null) {
+			client = client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+					(int) Math.min(Integer.MAX_VALUE, Math.max(1, connect.toMillis())));
+		}
+		if (peer.isTls()) {
+			client = client.secure(PeerTls.sslProvider(peer));
+		}
+		return client;
 	}
 
 	/**
-	 * Return the number of peers that have a pool.
+	 * Return the number of peers the connector knows.
 	 * @return the number of peers
 	 */
 	public int peers() {
-		return this.clients.size();
+		return this.pools.size();
 	}
 
 	/**
-	 * Close every pooled connection and forget every peer.
+	 * Return the number of pooled connections to a peer, in use and idle.
+	 * @param peer the peer
+	 * @return the number of open pooled connections
+	 */
+	public int openConnections(HttpPeer peer) {
+		PeerPool pool = this.pools.get(peer);
+		return (pool != null) ? pool.open.get() : 0;
+	}
+
+	/**
+	 * Close every idle connection and forget every peer; connections in use close when
+	 * their exchange ends.
 	 */
 	@Override
 	public void close() {
-		this.clients.values().forEach((entry) -> entry.provider.dispose());
-		this.clients.clear();
+		this.closed = true;
+		for (PeerPool pool : this.pools.values()) {
+			pool.close();
+		}
+		this.pools.clear();
 	}
 
-	private Clients create(HttpPeer peer) {
-		PeerOptions options = peer.options();
-		Duration idle = options.idleTimeout();
-		ConnectionProvider provider;
-		if (idle.isZero()) {
-			provider = ConnectionProvider.newConnection();
-		}
-		else {
-			ConnectionProvider.Builder builder = ConnectionProvider.builder("pingora")
-				.maxConnections(this.maxConnectionsPerPeer)
-				.pendingAcquireMaxCount(-1)
-				.pendingAcquireTimeout(acquireTimeout(options))
-				.maxIdleTime(idle)
-				.evictInBackground(sweepInterval(idle))
-				.lifo();
-			this.poolCustomizer.accept(builder);
-			provider = builder.build();
-		}
-		HttpClient pooled = configure(HttpClient.create(provider), peer);
-		HttpClient fresh = configure(HttpClient.create(ConnectionProvider.newConnection()), peer);
-		return new Clients(provider, pooled, fresh);
+	/**
+	 * What to do with an acquired connection.
+	 */
+	public interface Callback {
+
+		/**
+		 * The connection is ready: connected, TLS handshake done.
+		 * @param channel the connection
+		 * @param reused whether it carried a request before
+		 */
+		void acquired(Channel channel, boolean reused);
+
+		/**
+		 * No connection could be had.
+		 * @param error why
+		 */
+		void failed(Throwable error);
+
 	}
 
-	private HttpClient configure(HttpClient client, HttpPeer peer) {
-		PeerOptions options = peer.options();
-		HttpClient configured = client.remoteAddress(peer::address)
-			.disableRetry(true)
-			.followRedirect(false)
-			.keepAlive(true)
-			.compress(false)
-			.doOnChannelInit((observer, channel, address) -> initChannel(channel, options));
-		if (this.loops != null) {
-			configured = configured.runOn(this.loops);
+	/**
+	 * A request for a connection in progress.
+	 */
+	public static final class Acquisition {
+
+		private final Connector connector;
+
+		private final Callback callback;
+
+		private final AtomicBoolean done = new AtomicBoolean();
+
+		private volatile @Nullable Channel connecting;
+
+		Acquisition(Connector connector, Callback callback) {
+			this.connector = connector;
+			this.callback = callback;
 		}
-		Duration connect = options.connectionTimeout();
-		if (connect != null) {
-			configured = configured.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-					(int) Math.min(Integer.MAX_VALUE, Math.max(1, connect.toMillis())));
+
+		void connecting(Channel channel) {
+			this.connecting = channel;
 		}
-		TcpKeepalive keepalive = options.tcpKeepalive();
-		if (keepalive != null && !(peer.address() instanceof DomainSocketAddress)) {
-			configured = configured.option(ChannelOption.SO_KEEPALIVE, true);
-			if (Epoll.isAvailable()) {
-				configured = configured.option(EpollChannelOption.TCP_KEEPIDLE, (int) keepalive.idle().getSeconds())
-					.option(EpollChannelOption.TCP_KEEPINTVL, (int) keepalive.interval().getSeconds())
-					.option(EpollChannelOption.TCP_KEEPCNT, keepalive.count());
+
+		void complete(Channel channel, boolean reused) {
+			if (this.done.compareAndSet(false, true)) {
+				this.callback.acquired(channel, reused);
+			}
+			else {
+				this.connector.release(channel);
 			}
 		}
-		if (peer.isTls()) {
-			configured = configured.secure(PeerTls.sslProvider(peer));
+
+		void fail(Throwable error) {
+			if (this.done.compareAndSet(false, true)) {
+				this.callback.failed(error);
+			}
 		}
-		// Last, so that what a customizer sets (TLS included) wins.
-		return this.clientCustomizer.apply(configured);
-	}
 
-	private void initChannel(Channel channel, PeerOptions options) {
-		Duration write = options.writeTimeout();
-		if (write != null && channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-			channel.pipeline()
-				.addBefore(NettyPipeline.HttpCodec, "pingora.writeTimeout",
-						new WriteTimeoutHandler(write.toMillis(), TimeUnit.MILLISECONDS));
+		/**
+		 * Give up: no callback runs after this; a connection still being opened is
+		 * closed, one acquired later goes back to the pool.
+		 */
+		public void cancel() {
+			if (this.done.compareAndSet(false, true)) {
+				Channel channel = this.connecting;
+				if (channel != null && !channel.isActive()) {
+					channel.close();
+				}
+			}
 		}
-		this.channelInitializer.accept(channel);
+
 	}
 
-	private static Duration acquireTimeout(PeerOptions options) {
-		Duration connect = options.connectionTimeout();
-		return (connect != null) ? connect.plusSeconds(30) : Duration.ofSeconds(60);
+	private static final class Waiter {
+
+		final EventLoop loop;
+
+		final Acquisition acquisition;
+
+		private final AtomicBoolean claimed = new AtomicBoolean();
+
+		volatile @Nullable ScheduledFuture<?> timeout;
+
+		Waiter(EventLoop loop, Acquisition acquisition) {
+			this.loop = loop;
+			this.acquisition = acquisition;
+		}
+
+		boolean claim() {
+			if (!this.claimed.compareAndSet(false, true)) {
+				return false;
+			}
+			ScheduledFuture<?> pending = this.timeout;
+			if (pending != null) {
+				pending.cancel(false);
+			}
+			return true;
+		}
+
 	}
 
-	private static Duration sweepInterval(Duration idle) {
-		Duration quarter = idle.dividedBy(4);
-		Duration floor = Duration.ofMillis(50);
-		Duration ceiling = Duration.ofSeconds(15);
-		return (quarter.compareTo(floor) < 0) ? floor : (quarter.compareTo(ceiling) > 0) ? ceiling : quarter;
+	/**
+	 * The connections of one peer: a count over all loops, the requests waiting, and an
+	 * idle deque per event loop that only that loop touches.
+	 */
+	private static final class PeerPool {
+
+		private static final AttributeKey<long[]> IDLE_SINCE = AttributeKey.valueOf("pingora.idleSince");
+
+		final HttpPeer peer;
+
+		final boolean pooling;
+
+		final long idleNanos;
+
+		final AtomicInteger open = new AtomicInteger();
+
+		final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+
+		private final Map<EventLoop, LoopIdle> idle = new ConcurrentHashMap<>();
+
+		volatile @Nullable SslContext tls;
+
+		volatile @Nullable HttpClient websocket;
+
+		PeerPool(HttpPeer peer) {
+			this.peer = peer;
+			Duration timeout = peer.options().idleTimeout();
+			this.pooling = !timeout.isZero();
+			this.idleNanos = timeout.toNanos();
+		}
+
+		ArrayDeque<Channel> idle(EventLoop loop) {
+			LoopIdle local = this.idle.get(loop);
+			if (local == null) {
+				local = new LoopIdle(this, loop);
+				this.idle.put(loop, local);
+			}
+			return local.channels;
+		}
+
+		@Nullable ArrayDeque<Channel> existingIdle(EventLoop loop) {
+			LoopIdle local = this.idle.get(loop);
+			return (local != null) ? local.channels : null;
+		}
+
+		void idleSince(Channel channel, long nanos) {
+			long[] since = channel.attr(IDLE_SINCE).get();
+			if (since == null) {
+				since = new long[1];
+				channel.attr(IDLE_SINCE).set(since);
+			}
+			since[0] = nanos;
+		}
+
+		long idleSince(Channel channel) {
+			long[] since = channel.attr(IDLE_SINCE).get();
+			return (since != null) ? since[0] : 0;
+		}
+
+		void close() {
+			for (LoopIdle local : this.idle.values()) {
+				local.loop.execute(local::close);
+			}
+			Waiter waiter;
+			while ((waiter = this.waiters.poll()) != null) {
+				if (waiter.claim()) {
+					waiter.acquisition.fail(ProxyError.internal("the connector is closed", null));
+				}
+			}
+		}
+
 	}
 
-	private record Clients(ConnectionProvider provider, HttpClient pooled, HttpClient fresh) {
+	/**
+	 * The idle connections of one peer on one event loop, swept for the idle timeout.
+	 */
+	private static final class LoopIdle {
+
+		final PeerPool pool;
+
+		final EventLoop loop;
+
+		final ArrayDeque<Channel> channels = new ArrayDeque<>();
+
+		private final ScheduledFuture<?> sweep;
+
+		LoopIdle(PeerPool pool, EventLoop loop) {
+			this.pool = pool;
+			this.loop = loop;
+			long interval = sweepInterval(pool.idleNanos);
+			this.sweep = loop.scheduleWithFixedDelay(this::sweep, interval, interval, TimeUnit.NANOSECONDS);
+		}
+
+		/** Oldest first: the deque is LIFO, so expired connections sit at its head. */
+		private void sweep() {
+			long now = System.nanoTime();
+			Channel oldest;
+			while ((oldest = this.channels.peekFirst()) != null
+					&& now - this.pool.idleSince(oldest) >= this.pool.idleNanos) {
+				this.channels.pollFirst();
+				oldest.close();
+			}
+		}
+
+		void close() {
+			this.sweep.cancel(false);
+			Channel channel;
+			while ((channel = this.channels.pollFirst()) != null) {
+				channel.close();
+			}
+		}
+
+		private static long sweepInterval(long idleNanos) {
+			long quarter = idleNanos / 4;
+			return Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(TimeUnit.SECONDS.toNanos(15), quarter));
+		}
+
 	}
 
 }

@@ -18,6 +18,7 @@ package dev.pingora.upstream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,8 +26,10 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import reactor.netty.tcp.SslProvider;
 
@@ -64,7 +67,14 @@ public final class PeerTls {
 			.build();
 	}
 
-	private static SslContext sslContext(HttpPeer peer) {
+	/**
+	 * Create the TLS context for a peer: its trust settings (custom CA, or no
+	 * verification). Reads files: call it off the event loops.
+	 * @param peer the peer
+	 * @return the context
+	 * @throws UncheckedIOException if the peer's CA file cannot be read
+	 */
+	public static SslContext sslContext(HttpPeer peer) {
 		PeerOptions options = peer.options();
 		try {
 			// Hostname verification is set per engine (configureEngine), against the SNI;
@@ -84,6 +94,28 @@ public final class PeerTls {
 		catch (IOException ex) {
 			throw new UncheckedIOException("TLS setup for peer " + peer + " failed", ex);
 		}
+	}
+
+	/**
+	 * Create the TLS handler of a new connection to a peer: SNI and hostname verification
+	 * as the peer's options say.
+	 * @param peer the peer
+	 * @param context the peer's context, from {@link #sslContext(HttpPeer)}
+	 * @param alloc the connection's allocator
+	 * @return the handler
+	 */
+	public static SslHandler newHandler(HttpPeer peer, SslContext context, ByteBufAllocator alloc) {
+		String sni = peer.sni();
+		PeerOptions options = peer.options();
+		SslHandler handler;
+		if (!sni.isEmpty() && peer.address() instanceof InetSocketAddress inet) {
+			handler = context.newHandler(alloc, sni, inet.getPort());
+		}
+		else {
+			handler = context.newHandler(alloc);
+		}
+		configureEngine(handler.engine(), sni, options.verifyCert() && options.verifyHostname() && !sni.isEmpty());
+		return handler;
 	}
 
 	private static void configureEngine(SSLEngine engine, String sni, boolean verifyHostname) {

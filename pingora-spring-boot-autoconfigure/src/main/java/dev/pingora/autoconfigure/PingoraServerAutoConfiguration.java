@@ -68,16 +68,14 @@ public final class PingoraServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	PingoraServerLifecycle pingoraServer(ServerConf conf, PingoraServerProperties properties, ProxyHttp<?> proxy,
 			ObjectProvider<ProxyFilter> filters, ObjectProvider<PingoraServerCustomizer> serverCustomizers,
-			ObjectProvider<UpstreamHttpClientCustomizer> clientCustomizers,
-			ObjectProvider<ConnectionProviderCustomizer> poolCustomizers, ObjectProvider<BackgroundService> services,
-			ApplicationContext context, Environment environment) {
+			ObjectProvider<UpstreamConnectionCustomizer> connectionCustomizers,
+			ObjectProvider<BackgroundService> services, ApplicationContext context, Environment environment) {
 		List<Listener> listeners = PingoraConfigurationMapper.listeners(properties);
 		checkPorts(listeners, context, environment);
 		Server.Builder builder = Server.builder().conf(conf).proxy(compose(proxy, filters.orderedStream().toList()));
 		listeners.forEach(builder::listen);
 		serverCustomizers.orderedStream().forEach(builder::serverCustomizer);
-		clientCustomizers.orderedStream().forEach(builder::upstreamClientCustomizer);
-		poolCustomizers.orderedStream().forEach(builder::connectionPoolCustomizer);
+		connectionCustomizers.orderedStream().forEach(builder::upstreamConnectionCustomizer);
 		services.orderedStream().forEach(builder::backgroundService);
 		return new PingoraServerLifecycle(builder.build());
 	}

@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.time.Ticker;
@@ -34,11 +33,9 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.NettyPipeline;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -102,18 +99,18 @@ public final class HttpProxy<C> implements BiFunction<HttpServerRequest, HttpSer
 	}
 
 	/**
-	 * Create the upstream connector the engine needs, with customizers.
-	 * @param loops the event loops for upstream connections, or {@code null} for Reactor
-	 * Netty's defaults
-	 * @param maxConnectionsPerPeer the most connections per peer
-	 * @param clientCustomizer applied to every peer's client
-	 * @param poolCustomizer applied to every peer's connection pool builder
+	 * Create the upstream connector the engine needs, with a customizer for new
+	 * connections.
+	 * @param loops the event loops of the server, or {@code null} for Reactor Netty's
+	 * defaults
+	 * @param maxConnectionsPerPeer the most pooled connections per peer
+	 * @param connectionCustomizer applied to every new upstream connection after the
+	 * engine set it up
 	 * @return a new connector
 	 */
 	public static Connector newConnector(@Nullable LoopResources loops, int maxConnectionsPerPeer,
-			Function<HttpClient, HttpClient> clientCustomizer, Consumer<ConnectionProvider.Builder> poolCustomizer) {
-		return new Connector(loops, maxConnectionsPerPeer, UpstreamChannelHandler::install, clientCustomizer,
-				poolCustomizer);
+			Consumer<Channel> connectionCustomizer) {
+		return new Connector(loops, maxConnectionsPerPeer, UpstreamChannelHandler::install, connectionCustomizer);
 	}
 
 	/**

@@ -16,44 +16,62 @@
 
 package dev.pingora.proxy.engine;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-import dev.pingora.internal.Monos;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
 import dev.pingora.error.ProxyError;
 import dev.pingora.http.HopByHopHeaders;
 import dev.pingora.http.RequestHeader;
 import dev.pingora.http.ResponseHeader;
+import dev.pingora.internal.Monos;
 import dev.pingora.proxy.ProxyHttp;
+import dev.pingora.upstream.Connector;
 import dev.pingora.upstream.HttpPeer;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
-import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
-import reactor.netty.NettyOutbound;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientRequest;
-import reactor.netty.http.client.HttpClientResponse;
-import reactor.netty.http.client.WebsocketClientSpec;
-import reactor.netty.http.websocket.WebsocketInbound;
-import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * One upstream attempt of a request (Pingora's {@code proxy_to_upstream}): get a
@@ -62,9 +80,15 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * {@code failToConnect} (nothing was sent) or {@code errorWhileProxy} (something may have
  * been) before the retry decision in {@link ProxyRequest}.
  *
+ * <p>
+ * The HTTP exchange runs on a Netty channel of the {@link Connector} with an HTTP/1.1
+ * codec and {@link UpstreamChannelHandler}, which hands every message read to
+ * {@link #onRead(Object)}. Everything that touches the connection runs on its event loop
+ * (normally the request's own); the phases run wherever the chain is.
+ *
  * @param <C> the type of the per-request context
  */
-final class UpstreamAttempt<C> {
+final class UpstreamAttempt<C> implements Connector.Callback {
 
 	private static final int MAX_FRAME_PAYLOAD = 16 * 1024 * 1024;
 
@@ -86,13 +110,33 @@ final class UpstreamAttempt<C> {
 
 	private volatile boolean responseComplete;
 
+	private @Nullable MonoSink<Channel> connecting;
+
 	private volatile @Nullable Channel channel;
 
-	private String clientUri = "/";
+	// Exchange state: only the connection's event loop reads and writes these.
 
-	private volatile @Nullable HttpMethod method;
+	private final Sinks.One<HttpResponse> head = Sinks.unsafe().one();
 
-	private volatile @Nullable String uri;
+	private @Nullable UpstreamBody body;
+
+	private @Nullable RequestBodyWriter writer;
+
+	private boolean requestDone;
+
+	private boolean responseDone;
+
+	private boolean released;
+
+	private boolean keepAlive;
+
+	private boolean skippingInterim;
+
+	private volatile @Nullable HttpHeaders trailers;
+
+	private long lastRead;
+
+	private @Nullable ScheduledFuture<?> readTimer;
 
 	UpstreamAttempt(ProxyRequest<C> request, HttpPeer peer, boolean fresh) {
 		this.request = request;
@@ -107,40 +151,536 @@ final class UpstreamAttempt<C> {
 	}
 
 	Mono<Void> run() {
-		HttpClient client = this.request.engine.connector.cachedClient(this.peer, this.fresh);
-		if (client != null) {
-			return exchange(client);
+		return Mono.<Channel>create(this::acquire)
+			.flatMap(this::exchange)
+			.onErrorResume(this::attemptFailed)
+			.doFinally(this::finish);
+	}
+
+	private void acquire(MonoSink<Channel> sink) {
+		this.connecting = sink;
+		EventLoop loop = this.session.channel().eventLoop();
+		Connector.Acquisition acquisition = this.request.engine.connector.acquire(this.peer, loop, this.fresh, this);
+		sink.onCancel(acquisition::cancel);
+	}
+
+	@Override
+	public void acquired(Channel connection, boolean reused) {
+		this.channel = connection;
+		this.reused = reused;
+		MonoSink<Channel> sink = this.connecting;
+		if (sink != null) {
+			sink.success(connection);
 		}
-		return newClient(this.fresh).flatMap(this::exchange);
 	}
 
-	private Mono<HttpClient> newClient(boolean fresh) {
-		return this.request.engine.connector.client(this.peer, fresh)
-			.onErrorMap((ex) -> ProxyError.internal("cannot set up a client for peer " + this.peer, ex));
+	@Override
+	public void failed(Throwable error) {
+		MonoSink<Channel> sink = this.connecting;
+		if (sink != null) {
+			sink.error(error);
+		}
 	}
 
-	private Mono<Void> exchange(HttpClient client) {
+	private Mono<Void> exchange(Channel connection) {
+		UpstreamChannelHandler.bind(connection, this);
+		this.connected = true;
+		this.session.upstreamConnected = this.request.engine.ticker.read();
+		this.session.upstreamReused = this.reused;
+		return Monos.then(this.proxy.connectedToUpstream(this.session, this.reused, this.peer, this.request.ctx),
+				this::prepareRequest);
+	}
+
+	private Mono<Void> prepareRequest() {
 		RequestHeader downstream = this.session.requestHeader();
-		// Reactor Netty must get an origin-form target: given an absolute URL it would
-		// connect
-		// to that URL's host instead of the peer. The target actually sent is written by
-		// UpstreamChannelHandler (see applyRequestLine).
-		this.clientUri = clientUri(downstream.originForm());
-		Mono<Void> exchange = client.request(downstream.method())
-			.uri(this.clientUri)
-			.send(this::send)
-			.responseConnection(this::receive)
-			.then();
-		Duration budget = this.peer.options().totalConnectionTimeout();
-		if (budget != null) {
-			exchange = Mono.firstWithSignal(exchange, connectDeadline(budget));
+		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(downstream.headers(), new DefaultHttpHeaders());
+		if (!headers.contains(HttpHeaderNames.HOST)) {
+			// An HTTP/1.0 client may send no Host; HTTP/1.1 upstreams require one.
+			headers.set(HttpHeaderNames.HOST, hostOf(this.peer));
 		}
-		return exchange.onErrorResume(this::failed).doFinally((signal) -> {
-			Channel connection = this.channel;
-			if (connection != null) {
-				UpstreamChannelHandler.unbind(connection, this);
+		if (this.request.engine.settings.forwardedHeaders()) {
+			appendForwarded(headers);
+		}
+		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.originForm(), HttpVersion.HTTP_1_1,
+				headers);
+		return Monos.then(this.proxy.upstreamRequestFilter(this.session, upstream, this.request.ctx),
+				() -> writeRequest(upstream));
+	}
+
+	private Mono<Void> writeRequest(RequestHeader upstream) {
+		HttpHeaders headers = upstream.headers();
+		frame(headers);
+		Flux<ByteBuf> requestBody = this.request.upstreamBody();
+		HttpRequest message = (requestBody != null)
+				? new DefaultHttpRequest(HttpVersion.HTTP_1_1, upstream.method(), upstream.uri(), headers)
+				: new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, upstream.method(), upstream.uri(),
+						Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
+		onLoop(() -> send(message, requestBody));
+		return this.head.asMono().flatMap(this::receive);
+	}
+
+	private void send(HttpRequest message, @Nullable Flux<ByteBuf> requestBody) {
+		Channel connection = connection();
+		if (this.released) {
+			if (requestBody == null) {
+				ReferenceCountUtil.release(message);
+			}
+			return;
+		}
+		connection.writeAndFlush(message, connection.voidPromise());
+		if (requestBody == null) {
+			this.request.filterEmptyRequestBody();
+			requestSent();
+		}
+		else {
+			RequestBodyWriter bodyWriter = new RequestBodyWriter(connection);
+			this.writer = bodyWriter;
+			requestBody.subscribe(bodyWriter);
+		}
+	}
+
+	private void requestSent() {
+		this.session.requestSent = this.request.engine.ticker.read();
+		this.requestDone = true;
+		startReadTimer();
+		finishExchange();
+	}
+
+	/**
+	 * Decide the framing of the upstream request body after the phases had their say: a
+	 * body without {@code Content-Length} goes chunked, and a message never carries both
+	 * (RFC 9112 §6.1), so that a filter that removed the length cannot send an unframed
+	 * body.
+	 */
+	private void frame(HttpHeaders headers) {
+		if (!this.session.hasRequestBody()) {
+			headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+		}
+		else if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+			headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+		}
+		else {
+			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+		}
+	}
+
+	/**
+	 * A message read from the connection: the response header, interim responses, body
+	 * chunks and the end of the response.
+	 */
+	void onRead(Object msg) {
+		this.lastRead = System.nanoTime();
+		if (this.released) {
+			ReferenceCountUtil.release(msg);
+			return;
+		}
+		if (msg instanceof HttpResponse response) {
+			if (!onResponse(response) || !(msg instanceof HttpContent)) {
+				return;
+			}
+		}
+		if (msg instanceof HttpContent content) {
+			onContent(content);
+		}
+		else {
+			ReferenceCountUtil.release(msg);
+		}
+	}
+
+	/**
+	 * @return whether the message goes on (its content, if any, belongs to the body)
+	 */
+	private boolean onResponse(HttpResponse response) {
+		if (isMalformed(response.decoderResult(), response)) {
+			return false;
+		}
+		int code = response.status().code();
+		if (code < 200) {
+			this.skippingInterim = !(response instanceof LastHttpContent);
+			if (code == 101) {
+				ReferenceCountUtil.release(response);
+				fail(ProxyError.upstream(ErrorType.INVALID_HTTP_HEADER,
+						"peer " + this.peer + " switched protocols on a request that did not ask to upgrade", null));
+				return false;
+			}
+			if (code != 100) {
+				// 100 answers our own Expect and stays here; 103 and the like go on.
+				this.session.writeInformational(response);
+			}
+			ReferenceCountUtil.release(response);
+			return false;
+		}
+		this.responseStarted = true;
+		this.session.firstResponseByte = this.request.engine.ticker.read();
+		this.keepAlive = HttpUtil.isKeepAlive(response);
+		this.body = new UpstreamBody(connection(), this::bodyCancelled);
+		startReadTimer();
+		this.head.tryEmitValue(response);
+		return true;
+	}
+
+	private void onContent(HttpContent content) {
+		if (this.skippingInterim) {
+			content.release();
+			if (content instanceof LastHttpContent) {
+				this.skippingInterim = false;
+			}
+			return;
+		}
+		UpstreamBody responseBody = this.body;
+		if (responseBody == null) {
+			content.release();
+			fail(ProxyError.upstream(ErrorType.H1_ERROR, "peer " + this.peer + ", body before the header", null));
+			return;
+		}
+		if (isMalformed(content.decoderResult(), content)) {
+			return;
+		}
+		ByteBuf data = content.content();
+		if (data.isReadable()) {
+			responseBody.offer(data);
+		}
+		else {
+			data.release();
+		}
+		if (content instanceof LastHttpContent last) {
+			HttpHeaders received = last.trailingHeaders();
+			if (!received.isEmpty()) {
+				this.trailers = received;
+			}
+			this.responseDone = true;
+			cancelReadTimer();
+			responseBody.complete();
+			finishExchange();
+		}
+	}
+
+	private boolean isMalformed(DecoderResult result, Object msg) {
+		if (result.isSuccess()) {
+			return false;
+		}
+		ReferenceCountUtil.release(msg);
+		fail(new DecoderException(result.cause()));
+		return true;
+	}
+
+	/**
+	 * The connection closed: before the end of the response, that is a failure.
+	 */
+	void onInactive() {
+		if (!this.released && !this.responseDone) {
+			fail(new IOException("peer " + this.peer + " closed the connection"));
+		}
+	}
+
+	/**
+	 * The connection failed (a write, a decoder, a write timeout).
+	 */
+	void onError(Throwable cause) {
+		fail(cause);
+	}
+
+	/**
+	 * The connection can take more writes.
+	 */
+	void onWritable() {
+		RequestBodyWriter bodyWriter = this.writer;
+		if (bodyWriter != null) {
+			bodyWriter.resume();
+		}
+	}
+
+	/**
+	 * Hand the connection back once both directions are complete: to the pool if it can
+	 * carry another request, closed otherwise.
+	 */
+	private void finishExchange() {
+		if (!this.responseDone || this.released) {
+			return;
+		}
+		Channel connection = connection();
+		if (!this.requestDone) {
+			// The origin answered before the request body ended; the connection is in an
+			// unknown state.
+			cancelWriter();
+			release(false);
+			return;
+		}
+		release(this.keepAlive);
+	}
+
+	private void release(boolean reusable) {
+		Channel connection = connection();
+		this.released = true;
+		cancelReadTimer();
+		UpstreamChannelHandler.unbind(connection, this);
+		if (reusable && connection.isActive()) {
+			connection.config().setAutoRead(true);
+			this.request.engine.connector.release(connection);
+		}
+		else {
+			connection.close();
+		}
+	}
+
+	/**
+	 * Fail the exchange: the connection is closed, and the error goes to whoever waits,
+	 * the response header's reader or the body's.
+	 */
+	private void fail(Throwable cause) {
+		if (this.released) {
+			return;
+		}
+		cancelWriter();
+		release(false);
+		UpstreamBody responseBody = this.body;
+		if (responseBody == null) {
+			this.head.tryEmitError(cause);
+		}
+		else {
+			responseBody.fail(UpstreamErrors.classify(cause, true, true, this.peer));
+		}
+	}
+
+	private void bodyCancelled() {
+		if (!this.released) {
+			cancelWriter();
+			release(false);
+		}
+	}
+
+	private void cancelWriter() {
+		RequestBodyWriter bodyWriter = this.writer;
+		if (bodyWriter != null) {
+			bodyWriter.cancel();
+		}
+	}
+
+	private void startReadTimer() {
+		Duration timeout = this.peer.options().readTimeout();
+		if (timeout == null || this.readTimer != null || this.released || this.responseDone) {
+			return;
+		}
+		this.lastRead = System.nanoTime();
+		this.readTimer = connection().eventLoop().schedule(this::checkRead, timeout.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	private void checkRead() {
+		this.readTimer = null;
+		Duration timeout = this.peer.options().readTimeout();
+		if (timeout == null || this.released || this.responseDone) {
+			return;
+		}
+		long now = System.nanoTime();
+		UpstreamBody responseBody = this.body;
+		if (responseBody != null && responseBody.isPaused()) {
+			// Reads are paused because the client is slow: the upstream is not late.
+			this.lastRead = now;
+		}
+		long idle = now - this.lastRead;
+		if (idle >= timeout.toNanos()) {
+			fail(ReadTimeoutException.INSTANCE);
+			return;
+		}
+		this.readTimer = connection().eventLoop()
+			.schedule(this::checkRead, timeout.toNanos() - idle, TimeUnit.NANOSECONDS);
+	}
+
+	private void cancelReadTimer() {
+		ScheduledFuture<?> timer = this.readTimer;
+		if (timer != null) {
+			this.readTimer = null;
+			timer.cancel(false);
+		}
+	}
+
+	private Channel connection() {
+		Channel connection = this.channel;
+		if (connection == null) {
+			throw new IllegalStateException("no connection yet");
+		}
+		return connection;
+	}
+
+	private void onLoop(Runnable task) {
+		EventLoop loop = connection().eventLoop();
+		if (loop.inEventLoop()) {
+			task.run();
+		}
+		else {
+			loop.execute(task);
+		}
+	}
+
+	private Mono<Void> receive(HttpResponse received) {
+		HttpResponseStatus status = received.status();
+		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(received.headers(), this.session.responseHeaders());
+		ResponseHeader response = ResponseHeader.wrap(status.code(), HttpVersion.HTTP_1_1, headers);
+		if (!status.reasonPhrase().equals(HttpResponseStatus.valueOf(status.code()).reasonPhrase())) {
+			response.setReason(status.reasonPhrase());
+		}
+		if (headers.contains(HttpHeaderNames.TRAILER)) {
+			forwardTrailers();
+		}
+		UpstreamBody responseBody = this.body;
+		Flux<ByteBuf> body = this.request.downstreamBody((responseBody != null) ? responseBody : Flux.empty())
+			.doOnComplete(() -> this.responseComplete = true);
+		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx), () -> Monos
+			.then(this.proxy.responseFilter(this.session, response, this.request.ctx), () -> this.session
+				.sendProxied(response, body)
+				.onErrorMap((ex) -> !(ex instanceof ProxyError),
+						(ex) -> ProxyError.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", ex))
+				.then(Mono.defer(this::checkResponseComplete))));
+	}
+
+	/**
+	 * Reactor Netty completes a send quietly when the client connection closes under it;
+	 * a body that did not reach its end means the client went away.
+	 */
+	private Mono<Void> checkResponseComplete() {
+		if (this.responseComplete) {
+			return Mono.empty();
+		}
+		return Mono.error(ProxyError.downstream(ErrorType.CONNECTION_CLOSED,
+				"the client closed the connection before the response was complete", null));
+	}
+
+	private void forwardTrailers() {
+		this.session.response().trailerHeaders((outgoing) -> {
+			HttpHeaders received = this.trailers;
+			if (received == null || received.isEmpty()) {
+				return;
+			}
+			try {
+				this.proxy.upstreamResponseTrailerFilter(this.session, received, this.request.ctx);
+				this.proxy.responseTrailerFilter(this.session, received, this.request.ctx);
+				outgoing.set(received);
+			}
+			catch (RuntimeException ex) {
+				org.slf4j.LoggerFactory.getLogger("dev.pingora.proxy")
+					.warn("trailer phase failed, trailers dropped ({})", this.session.requestSummary(), ex);
 			}
 		});
+	}
+
+	/**
+	 * The attempt is over, one way or another: if the exchange did not end on its own
+	 * (the client went away, a phase failed), the connection cannot be trusted again.
+	 */
+	private void finish(SignalType signal) {
+		Channel connection = this.channel;
+		if (connection == null) {
+			return;
+		}
+		onLoop(() -> {
+			if (!this.released) {
+				cancelWriter();
+				release(false);
+			}
+			UpstreamBody responseBody = this.body;
+			if (responseBody != null && signal != SignalType.ON_COMPLETE) {
+				responseBody.discard();
+			}
+		});
+	}
+
+	/**
+	 * Streams the request body to the connection, one chunk at a time, waiting while the
+	 * connection's outbound buffer is full.
+	 */
+	private final class RequestBodyWriter implements CoreSubscriber<ByteBuf> {
+
+		private final Channel connection;
+
+		private volatile @Nullable Subscription subscription;
+
+		private boolean waiting;
+
+		private volatile boolean cancelled;
+
+		RequestBodyWriter(Channel connection) {
+			this.connection = connection;
+		}
+
+		@Override
+		public void onSubscribe(Subscription s) {
+			this.subscription = s;
+			if (this.cancelled) {
+				s.cancel();
+				return;
+			}
+			s.request(1);
+		}
+
+		@Override
+		public void onNext(ByteBuf chunk) {
+			onLoop(() -> write(chunk));
+		}
+
+		private void write(ByteBuf chunk) {
+			if (this.cancelled || UpstreamAttempt.this.released) {
+				chunk.release();
+				return;
+			}
+			if (chunk.isReadable()) {
+				this.connection.writeAndFlush(new DefaultHttpContent(chunk), this.connection.voidPromise());
+			}
+			else {
+				chunk.release();
+			}
+			if (this.connection.isWritable()) {
+				requestOne();
+			}
+			else {
+				this.waiting = true;
+			}
+		}
+
+		void resume() {
+			if (this.waiting) {
+				this.waiting = false;
+				requestOne();
+			}
+		}
+
+		private void requestOne() {
+			Subscription s = this.subscription;
+			if (s != null && !this.cancelled) {
+				s.request(1);
+			}
+		}
+
+		@Override
+		public void onError(Throwable throwable) {
+			onLoop(() -> {
+				if (!this.cancelled) {
+					fail(throwable);
+				}
+			});
+		}
+
+		@Override
+		public void onComplete() {
+			onLoop(() -> {
+				if (this.cancelled || UpstreamAttempt.this.released) {
+					return;
+				}
+				this.connection.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, this.connection.voidPromise());
+				requestSent();
+			});
+		}
+
+		void cancel() {
+			if (this.cancelled) {
+				return;
+			}
+			this.cancelled = true;
+			Subscription s = this.subscription;
+			if (s != null) {
+				s.cancel();
+			}
+		}
+
 	}
 
 	/**
@@ -151,11 +691,9 @@ final class UpstreamAttempt<C> {
 	 * before {@code connectedToUpstream} on this path.
 	 */
 	Mono<Void> runWebsocket() {
-		HttpClient client = this.request.engine.connector.cachedClient(this.peer, true);
-		if (client != null) {
-			return websocket(client);
-		}
-		return newClient(true).flatMap(this::websocket);
+		return this.request.engine.connector.websocketClient(this.peer)
+			.onErrorMap((ex) -> ProxyError.internal("cannot set up a client for peer " + this.peer, ex))
+			.flatMap(this::websocket);
 	}
 
 	private Mono<Void> websocket(HttpClient client) {
@@ -184,7 +722,7 @@ final class UpstreamAttempt<C> {
 					.uri(clientUri(upstream.originForm()))
 					.handle(this::relay)
 					.then());
-		return exchange.onErrorResume(this::failed);
+		return exchange.onErrorResume(this::attemptFailed);
 	}
 
 	private Publisher<Void> relay(WebsocketInbound upstreamIn, WebsocketOutbound upstreamOut) {
@@ -209,84 +747,6 @@ final class UpstreamAttempt<C> {
 		return (target.startsWith("/") && target.indexOf(' ') < 0) ? target : "/";
 	}
 
-	private Mono<Void> connectDeadline(Duration budget) {
-		return Mono.delay(budget)
-			.flatMap(
-					(tick) -> this.connected ? Mono.never() : Mono.error(ProxyError.upstream(ErrorType.CONNECT_TIMEDOUT,
-							"peer " + this.peer + ", no connection within " + budget.toMillis() + " ms", null)));
-	}
-
-	private Publisher<Void> send(HttpClientRequest clientRequest, NettyOutbound outbound) {
-		outbound.withConnection((connection) -> this.channel = connection.channel());
-		Channel connection = this.channel;
-		this.reused = (connection != null) && UpstreamChannelHandler.bind(connection, this);
-		this.connected = true;
-		this.session.upstreamConnected = this.request.engine.ticker.read();
-		this.session.upstreamReused = this.reused;
-		return Monos.then(this.proxy.connectedToUpstream(this.session, this.reused, this.peer, this.request.ctx),
-				() -> prepareRequest(clientRequest, outbound));
-	}
-
-	private Mono<Void> prepareRequest(HttpClientRequest clientRequest, NettyOutbound outbound) {
-		RequestHeader downstream = this.session.requestHeader();
-		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(downstream.headers(), clientRequest.requestHeaders());
-		if (this.session.hasRequestBody() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-		}
-		if (!headers.contains(HttpHeaderNames.HOST)) {
-			// An HTTP/1.0 client may send no Host; HTTP/1.1 upstreams require one.
-			headers.set(HttpHeaderNames.HOST, hostOf(this.peer));
-		}
-		if (this.request.engine.settings.forwardedHeaders()) {
-			appendForwarded(headers);
-		}
-		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.originForm(), HttpVersion.HTTP_1_1,
-				headers);
-		return Monos.then(this.proxy.upstreamRequestFilter(this.session, upstream, this.request.ctx),
-				() -> writeRequest(clientRequest, outbound, upstream));
-	}
-
-	private Mono<Void> writeRequest(HttpClientRequest clientRequest, NettyOutbound outbound, RequestHeader upstream) {
-		frame(upstream.headers());
-		if (!upstream.method().equals(clientRequest.method())) {
-			this.method = upstream.method();
-		}
-		if (!upstream.uri().equals(this.clientUri)) {
-			this.uri = upstream.uri();
-		}
-		Duration readTimeout = this.peer.options().readTimeout();
-		if (readTimeout != null) {
-			clientRequest.responseTimeout(readTimeout);
-		}
-		Flux<ByteBuf> body = this.request.upstreamBody();
-		if (body == null) {
-			this.request.filterEmptyRequestBody();
-			this.session.requestSent = this.request.engine.ticker.read();
-			return Mono.empty();
-		}
-		return outbound.send(body)
-			.then()
-			.doOnSuccess((done) -> this.session.requestSent = this.request.engine.ticker.read());
-	}
-
-	/**
-	 * Decide the framing of the upstream request body after the phases had their say: a
-	 * body without {@code Content-Length} goes chunked, and a message never carries both
-	 * (RFC 9112 §6.1), so that a filter that removed the length cannot send an unframed
-	 * body.
-	 */
-	private void frame(HttpHeaders headers) {
-		if (!this.session.hasRequestBody()) {
-			headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-		}
-		else if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-			headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-		}
-		else {
-			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-		}
-	}
-
 	private static String hostOf(HttpPeer peer) {
 		if (peer.isTls() && !peer.sni().isEmpty()) {
 			return peer.sni();
@@ -298,87 +758,7 @@ final class UpstreamAttempt<C> {
 		return "localhost";
 	}
 
-	/**
-	 * Set the request line this attempt decided on, just before it is encoded.
-	 */
-	void applyRequestLine(HttpRequest request) {
-		HttpMethod override = this.method;
-		if (override != null) {
-			request.setMethod(override);
-		}
-		String target = this.uri;
-		if (target != null) {
-			request.setUri(target);
-		}
-	}
-
-	/**
-	 * Forward an interim response of the upstream to the client.
-	 */
-	void onInformational(HttpResponse response) {
-		this.session.writeInformational(response);
-	}
-
-	private Publisher<Void> receive(HttpClientResponse clientResponse, Connection connection) {
-		this.responseStarted = true;
-		this.session.firstResponseByte = this.request.engine.ticker.read();
-		HttpResponseStatus status = clientResponse.status();
-		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(clientResponse.responseHeaders(),
-				this.session.responseHeaders());
-		ResponseHeader response = ResponseHeader.wrap(status.code(), HttpVersion.HTTP_1_1, headers);
-		if (!status.reasonPhrase().equals(HttpResponseStatus.valueOf(status.code()).reasonPhrase())) {
-			response.setReason(status.reasonPhrase());
-		}
-		if (headers.contains(HttpHeaderNames.TRAILER)) {
-			forwardTrailers(clientResponse);
-		}
-		Flux<ByteBuf> body = this.request
-			.downstreamBody(connection.inbound()
-				.receive()
-				.retain()
-				.onErrorMap((ex) -> UpstreamErrors.classify(ex, true, true, this.peer)))
-			.doOnComplete(() -> this.responseComplete = true);
-		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx), () -> Monos
-			.then(this.proxy.responseFilter(this.session, response, this.request.ctx), () -> this.session
-				.sendProxied(response, body)
-				.onErrorMap((ex) -> !(ex instanceof ProxyError),
-						(ex) -> ProxyError.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", ex))
-				.then(Mono.defer(this::checkResponseComplete))));
-	}
-
-	/**
-	 * Reactor Netty completes a send quietly when the client connection closes under it;
-	 * a body that did not reach its end means the client went away.
-	 */
-	private Mono<Void> checkResponseComplete() {
-		if (this.responseComplete) {
-			return Mono.empty();
-		}
-		return Mono.error(ProxyError.downstream(ErrorType.CONNECTION_CLOSED,
-				"the client closed the connection before the response was complete", null));
-	}
-
-	private void forwardTrailers(HttpClientResponse clientResponse) {
-		HttpHeaders[] received = new HttpHeaders[1];
-		clientResponse.trailerHeaders().subscribe((trailers) -> received[0] = trailers);
-		this.session.response().trailerHeaders((outgoing) -> {
-			HttpHeaders trailers = received[0];
-			if (trailers == null || trailers.isEmpty()) {
-				return;
-			}
-			try {
-				this.proxy.upstreamResponseTrailerFilter(this.session, trailers, this.request.ctx);
-				this.proxy.responseTrailerFilter(this.session, trailers, this.request.ctx);
-				outgoing.set(trailers);
-			}
-			catch (RuntimeException ex) {
-				org.slf4j.LoggerFactory.getLogger("dev.pingora.proxy")
-					.warn("trailer phase failed, trailers dropped ({})", this.session.requestSummary(), ex);
-			}
-		});
-	}
-
-	private Mono<Void> failed(Throwable throwable) {
+	private Mono<Void> attemptFailed(Throwable throwable) {
 		ProxyError error;
 		if (throwable instanceof WebSocketClientHandshakeException handshake) {
 			// The upstream answered the handshake with something other than 101: pass its

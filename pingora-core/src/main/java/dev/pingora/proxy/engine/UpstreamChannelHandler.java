@@ -17,27 +17,21 @@
 package dev.pingora.proxy.engine;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
-import reactor.netty.NettyPipeline;
 
 /**
- * The engine's handler on every upstream HTTP/1.1 connection, right after the HTTP codec.
- * It counts the requests a connection has carried (to tell reused connections from new
- * ones), writes the request line the attempt decided on, and takes interim (1xx)
- * responses other than 100 and 101 out of the stream: Reactor Netty's client would take
- * the first of them for the final response. They are forwarded to the client instead (103
- * Early Hints).
+ * The engine's handler on every upstream connection, after the HTTP codec: it hands what
+ * the connection reads to the exchange in progress, and closes an idle pooled connection
+ * that receives anything (an origin must not answer a request nobody sent).
+ *
+ * <p>
+ * Only the connection's event loop touches it.
  */
-final class UpstreamChannelHandler extends ChannelDuplexHandler {
+final class UpstreamChannelHandler extends ChannelInboundHandlerAdapter {
 
 	static final String NAME = "pingora.upstream";
 
@@ -45,78 +39,76 @@ final class UpstreamChannelHandler extends ChannelDuplexHandler {
 
 	private int requests;
 
-	private volatile @Nullable UpstreamAttempt<?> attempt;
-
-	private boolean skippingInterim;
+	private @Nullable UpstreamAttempt<?> exchange;
 
 	/**
 	 * Add the handler to a new upstream connection.
 	 */
 	static void install(Channel channel) {
-		ChannelPipeline pipeline = channel.pipeline();
 		UpstreamChannelHandler handler = new UpstreamChannelHandler();
-		if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-			pipeline.addAfter(NettyPipeline.HttpCodec, NAME, handler);
-			channel.attr(KEY).set(handler);
-		}
+		channel.pipeline().addLast(NAME, handler);
+		channel.attr(KEY).set(handler);
 	}
 
 	/**
-	 * Bind an attempt to the connection it got.
-	 * @return whether the connection carried a request before (a pooled connection)
+	 * Bind an exchange to the connection it got. Runs on the connection's event loop.
+	 * @return whether the connection carried a request before
 	 */
-	static boolean bind(Channel channel, UpstreamAttempt<?> attempt) {
+	static boolean bind(Channel channel, UpstreamAttempt<?> exchange) {
 		UpstreamChannelHandler handler = channel.attr(KEY).get();
 		if (handler == null) {
-			return false;
+			throw new IllegalStateException("not an upstream connection of the engine: " + channel);
 		}
-		handler.attempt = attempt;
+		handler.exchange = exchange;
 		return handler.requests++ > 0;
 	}
 
 	/**
-	 * Unbind the attempt once it is over.
+	 * Unbind the exchange once it is over. Runs on the connection's event loop.
 	 */
-	static void unbind(Channel channel, UpstreamAttempt<?> attempt) {
+	static void unbind(Channel channel, UpstreamAttempt<?> exchange) {
 		UpstreamChannelHandler handler = channel.attr(KEY).get();
-		if (handler != null && handler.attempt == attempt) {
-			handler.attempt = null;
+		if (handler != null && handler.exchange == exchange) {
+			handler.exchange = null;
 		}
-	}
-
-	@Override
-	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-		if (msg instanceof HttpRequest request) {
-			UpstreamAttempt<?> current = this.attempt;
-			if (current != null) {
-				current.applyRequestLine(request);
-			}
-		}
-		ctx.write(msg, promise);
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		if (msg instanceof HttpResponse response) {
-			int code = response.status().code();
-			if (code > 101 && code < 200) {
-				UpstreamAttempt<?> current = this.attempt;
-				if (current != null) {
-					current.onInformational(response);
-				}
-				this.skippingInterim = !(msg instanceof LastHttpContent);
-				ReferenceCountUtil.release(msg);
-				ctx.read();
-				return;
-			}
-		}
-		else if (this.skippingInterim && msg instanceof LastHttpContent) {
-			this.skippingInterim = false;
-			ReferenceCountUtil.release(msg);
-			ctx.read();
+		UpstreamAttempt<?> current = this.exchange;
+		if (current != null) {
+			current.onRead(msg);
 			return;
 		}
-		ctx.fireChannelRead(msg);
+		ReferenceCountUtil.release(msg);
+		ctx.close();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		UpstreamAttempt<?> current = this.exchange;
+		if (current != null) {
+			current.onInactive();
+		}
+		ctx.fireChannelInactive();
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+		UpstreamAttempt<?> current = this.exchange;
+		if (current != null && ctx.channel().isWritable()) {
+			current.onWritable();
+		}
+		ctx.fireChannelWritabilityChanged();
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		UpstreamAttempt<?> current = this.exchange;
+		if (current != null) {
+			current.onError(cause);
+		}
+		ctx.close();
 	}
 
 }

@@ -18,15 +18,16 @@ package dev.pingora.autoconfigure;
 
 import java.util.function.Consumer;
 
-import reactor.netty.resources.ConnectionProvider;
+import io.netty.channel.Channel;
 
 /**
- * Customizes the connection pool of every upstream peer before it is built. Declare beans
- * of this type; they are applied in order.
+ * Customizes every new upstream connection once the engine set it up (TLS, HTTP codec,
+ * the engine's handler), WebSocket connections included: add a Netty handler, set a
+ * channel option. Declare beans of this type; they are applied in order.
  *
  * @since 0.1.0
  */
 @FunctionalInterface
-public interface ConnectionProviderCustomizer extends Consumer<ConnectionProvider.Builder> {
+public interface UpstreamConnectionCustomizer extends Consumer<Channel> {
 
 }

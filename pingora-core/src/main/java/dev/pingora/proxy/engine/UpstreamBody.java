@@ -1,0 +1,247 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.proxy.engine;
+
+import java.util.ArrayDeque;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+
+/**
+ * The body of an upstream response as a {@link Flux} with back-pressure by read demand:
+ * when the subscriber (the client connection) wants no more chunks, the upstream
+ * connection stops reading, and TCP flow control slows the origin down.
+ *
+ * <p>
+ * Every signal is handled on the upstream connection's event loop; requests and cancels
+ * from other threads hop onto it. One subscriber only. Chunks that arrive before the
+ * subscriber are held (reads are paused at once, so at most one read's worth).
+ */
+final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
+
+	private final Channel channel;
+
+	private final EventLoop loop;
+
+	private final Runnable onCancel;
+
+	private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(4);
+
+	private @Nullable CoreSubscriber<? super ByteBuf> actual;
+
+	private long demand;
+
+	private boolean done;
+
+	private @Nullable Throwable error;
+
+	private boolean terminated;
+
+	private boolean cancelled;
+
+	private boolean paused;
+
+	private boolean draining;
+
+	private boolean missed;
+
+	/**
+	 * Create the body of the response that is arriving on a connection.
+	 * @param channel the upstream connection
+	 * @param onCancel what to do when the subscriber cancels (the exchange cannot finish)
+	 */
+	UpstreamBody(Channel channel, Runnable onCancel) {
+		this.channel = channel;
+		this.loop = channel.eventLoop();
+		this.onCancel = onCancel;
+	}
+
+	@Override
+	public void subscribe(CoreSubscriber<? super ByteBuf> subscriber) {
+		if (this.loop.inEventLoop()) {
+			attach(subscriber);
+		}
+		else {
+			this.loop.execute(() -> attach(subscriber));
+		}
+	}
+
+	private void attach(CoreSubscriber<? super ByteBuf> subscriber) {
+		if (this.actual != null) {
+			Operators.error(subscriber, new IllegalStateException("the upstream body allows one subscriber"));
+			return;
+		}
+		this.actual = subscriber;
+		subscriber.onSubscribe(this);
+		drain();
+	}
+
+	@Override
+	public void request(long n) {
+		if (!Operators.validate(n)) {
+			return;
+		}
+		if (this.loop.inEventLoop()) {
+			more(n);
+		}
+		else {
+			this.loop.execute(() -> more(n));
+		}
+	}
+
+	private void more(long n) {
+		this.demand = Operators.addCap(this.demand, n);
+		drain();
+	}
+
+	@Override
+	public void cancel() {
+		if (this.loop.inEventLoop()) {
+			cancelNow();
+		}
+		else {
+			this.loop.execute(this::cancelNow);
+		}
+	}
+
+	private void cancelNow() {
+		if (this.cancelled || this.terminated) {
+			return;
+		}
+		this.cancelled = true;
+		releaseQueued();
+		this.onCancel.run();
+	}
+
+	/**
+	 * A chunk arrived; ownership passes to the body.
+	 */
+	void offer(ByteBuf chunk) {
+		if (this.cancelled || this.done) {
+			chunk.release();
+			return;
+		}
+		this.queue.add(chunk);
+		drain();
+	}
+
+	/**
+	 * The body is complete.
+	 */
+	void complete() {
+		if (!this.done) {
+			this.done = true;
+			drain();
+		}
+	}
+
+	/**
+	 * The body failed.
+	 */
+	void fail(Throwable failure) {
+		if (!this.done) {
+			this.error = failure;
+			this.done = true;
+			drain();
+		}
+	}
+
+	/**
+	 * Whether reads are paused because the subscriber wants nothing now: the upstream is
+	 * not late, the client is.
+	 */
+	boolean isPaused() {
+		return this.paused;
+	}
+
+	/**
+	 * Drop what is held when nobody will subscribe any more.
+	 */
+	void discard() {
+		this.cancelled = true;
+		releaseQueued();
+	}
+
+	private void drain() {
+		if (this.draining) {
+			this.missed = true;
+			return;
+		}
+		this.draining = true;
+		try {
+			do {
+				this.missed = false;
+				drainOnce();
+			}
+			while (this.missed);
+		}
+		finally {
+			this.draining = false;
+		}
+		adjustReading();
+	}
+
+	private void drainOnce() {
+		CoreSubscriber<? super ByteBuf> subscriber = this.actual;
+		if (subscriber == null || this.terminated || this.cancelled) {
+			return;
+		}
+		while (this.demand > 0 && !this.queue.isEmpty() && !this.cancelled) {
+			this.demand--;
+			subscriber.onNext(this.queue.poll());
+		}
+		if (this.done && this.queue.isEmpty() && !this.cancelled) {
+			this.terminated = true;
+			Throwable failure = this.error;
+			if (failure != null) {
+				subscriber.onError(failure);
+			}
+			else {
+				subscriber.onComplete();
+			}
+		}
+	}
+
+	private void adjustReading() {
+		if (this.done || this.cancelled) {
+			return;
+		}
+		boolean stop = this.demand == 0 && !this.queue.isEmpty();
+		if (stop && !this.paused) {
+			this.paused = true;
+			this.channel.config().setAutoRead(false);
+		}
+		else if (!stop && this.paused && this.queue.isEmpty()) {
+			this.paused = false;
+			this.channel.config().setAutoRead(true);
+		}
+	}
+
+	private void releaseQueued() {
+		ByteBuf chunk;
+		while ((chunk = this.queue.poll()) != null) {
+			chunk.release();
+		}
+	}
+
+}
