@@ -16,6 +16,7 @@
 
 package dev.pingora.proxy;
 
+import java.io.InputStream;
 import java.time.Duration;
 
 import dev.pingora.server.Server;
@@ -25,8 +26,12 @@ import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.test.TestOrigin;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,6 +123,71 @@ class PoolingTests {
 		}
 		assertThat(this.origin.requests()).hasSize(9);
 		assertThat(this.origin.connections()).isEqualTo(3);
+	}
+
+	@Test
+	void aRequestBeyondThePeersConnectionLimitWaitsForAFreeConnection() throws Exception {
+		Sinks.Empty<Void> release = Sinks.empty();
+		this.origin = this.resources.add(TestOrigin.start((request, response) -> {
+			Mono<Void> gate = request.uri().equals("/slow") ? release.asMono() : Mono.empty();
+			return gate.then(response.sendString(Mono.just("served " + request.uri())).then());
+		}));
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()));
+		this.gateway = this.resources.gateway(proxy, (conf) -> conf.maxConnectionsPerPeer(1));
+		try (RawHttpClient slow = new RawHttpClient(this.gateway.port());
+				RawHttpClient fast = new RawHttpClient(this.gateway.port())) {
+			slow.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.origin.requests().size() == 1);
+			fast.send("GET /fast HTTP/1.1\r\nHost: a\r\n\r\n");
+			// The second request cannot have a connection while the first holds the only
+			// one.
+			assertThat(fast.isClosedByPeer(300)).isFalse();
+			assertThat(this.origin.requests()).hasSize(1);
+			release.tryEmitEmpty();
+			assertThat(slow.read(false).text()).isEqualTo("served /slow");
+			assertThat(fast.read(false).text()).isEqualTo("served /fast");
+		}
+		assertThat(this.origin.connections()).isEqualTo(1);
+	}
+
+	@Test
+	void aPeerNamedByHostNameIsResolvedWhenConnecting() {
+		this.origin = this.resources.add(TestOrigin.hello("by name"));
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("localhost", this.origin.port()));
+		this.gateway = this.resources.gateway(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").text()).isEqualTo("by name");
+		}
+	}
+
+	@Test
+	void aSlowClientDoesNotTripTheUpstreamReadTimeout() throws Exception {
+		int size = 32 * 1024 * 1024;
+		byte[] chunk = new byte[64 * 1024];
+		this.origin = this.resources
+			.add(TestOrigin.start((request, response) -> response.header("Content-Length", Integer.toString(size))
+				.send(Flux.range(0, size / chunk.length).map((i) -> Unpooled.wrappedBuffer(chunk)))));
+		PeerOptions options = PeerOptions.defaults().withReadTimeout(Duration.ofMillis(200));
+		RecordingProxyHttp proxy = new RecordingProxyHttp(
+				(attempt) -> HttpPeer.of("127.0.0.1", this.origin.port()).withOptions(options));
+		this.gateway = this.resources.gateway(proxy);
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			client.send("GET /large HTTP/1.1\r\nHost: a\r\n\r\n");
+			assertThat(client.readHead().status()).isEqualTo(200);
+			// A client that reads nothing for five read timeouts: the gateway stops
+			// reading
+			// the upstream, which is not the upstream being late.
+			Thread.sleep(1000);
+			InputStream body = client.input();
+			byte[] buffer = new byte[64 * 1024];
+			long received = 0;
+			int n;
+			while (received < size && (n = body.read(buffer)) != -1) {
+				received += n;
+			}
+			assertThat(received).isEqualTo(size);
+		}
+		assertThat(proxy.next().error).isNull();
 	}
 
 }
