@@ -334,8 +334,10 @@ public final class Server implements AutoCloseable {
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private HttpProxy<?> newService(Connector upstreams) {
+		Duration keepalive = this.conf.keepaliveTimeout();
 		ProxySettings settings = new ProxySettings(this.conf.maxRetries(), this.conf.retryBufferSize(),
-				this.conf.maxHeaders(), this.conf.forwardedHeaders());
+				this.conf.maxHeaders(), this.conf.forwardedHeaders(), keepalive.isZero() ? null : keepalive,
+				this.conf.readTimeout());
 		return new HttpProxy(this.proxy, upstreams, this.ticker, settings);
 	}
 
@@ -349,14 +351,12 @@ public final class Server implements AutoCloseable {
 			.runOn(eventLoops)
 			.channelGroup(group)
 			.protocol(HttpProtocol.HTTP11)
-			.idleTimeout(this.conf.keepaliveTimeout())
 			.httpRequestDecoder((spec) -> spec.maxInitialLineLength(this.conf.maxRequestLineLength())
 				.maxHeaderSize(this.conf.maxHeaderSize())
 				.allowDuplicateContentLengths(false));
-		Duration readTimeout = this.conf.readTimeout();
-		if (readTimeout != null) {
-			server = server.readTimeout(readTimeout);
-		}
+		// The keep-alive and request body read timeouts are the engine's own
+		// (DownstreamGuard): one timer per connection instead of handlers added and
+		// removed for every request.
 		if (this.conf.keepaliveRequestLimit() > 0) {
 			server = server.maxKeepAliveRequests(this.conf.keepaliveRequestLimit());
 		}

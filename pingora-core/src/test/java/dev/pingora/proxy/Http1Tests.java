@@ -72,6 +72,24 @@ class Http1Tests {
 	}
 
 	@Test
+	void anIdleClientConnectionClosesAfterTheKeepaliveTimeoutButNotDuringAnExchange() {
+		Sinks.Empty<Void> answer = Sinks.empty();
+		TestOrigin origin = start(TestOrigin
+			.start((request, response) -> answer.asMono().then(response.sendString(Mono.just("late")).then())));
+		this.gateway = this.resources.gateway(new ForwardingProxy(origin.port()),
+				(conf) -> conf.keepaliveTimeout(Duration.ofMillis(200)));
+		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
+			client.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+			// Four keep-alive timeouts with a request in progress: the connection stays.
+			assertThat(client.isClosedByPeer(800)).isFalse();
+			answer.tryEmitEmpty();
+			assertThat(client.read(false).text()).isEqualTo("late");
+			// Idle now: closed after the keep-alive timeout.
+			await().atMost(Duration.ofSeconds(5)).until(() -> client.isClosedByPeer(100));
+		}
+	}
+
+	@Test
 	void headAndNoContentAndNotModifiedCarryNoBody() {
 		TestOrigin origin = start(TestOrigin.start((request, response) -> switch (request.uri()) {
 			case "/204" -> response.status(204).send();

@@ -16,12 +16,15 @@
 
 package dev.pingora.proxy.engine;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -32,11 +35,15 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,26 +55,155 @@ import org.slf4j.LoggerFactory;
  * small error response ({@code Content-Length: 0},
  * {@code Cache-Control: private, no-store}, {@code Connection: close}) and the connection
  * is closed. No phase runs for these requests, as in Pingora.
+ *
+ * <p>
+ * It also keeps the client connection's timers, with one periodic check per connection
+ * rather than handlers added and removed for every request: the keep-alive timeout (an
+ * idle connection between requests is closed) and the request body read timeout (a client
+ * too slow to send its body gets a {@link ReadTimeoutException}, which the engine answers
+ * with 408). An upgraded connection (101) leaves the guard's timers.
  */
-final class DownstreamGuard extends ChannelInboundHandlerAdapter {
+final class DownstreamGuard extends ChannelDuplexHandler {
 
 	static final String NAME = "pingora.guard";
 
 	private static final Logger logger = LoggerFactory.getLogger(DownstreamGuard.class);
 
+	private static final long MIN_CHECK_INTERVAL = TimeUnit.MILLISECONDS.toNanos(10);
+
 	private final int maxHeaders;
+
+	private final long keepaliveNanos;
+
+	private final long readTimeoutNanos;
 
 	private boolean rejected;
 
-	DownstreamGuard(int maxHeaders) {
-		this.maxHeaders = maxHeaders;
+	private int inFlight;
+
+	private boolean readingBody;
+
+	private boolean interim;
+
+	private boolean upgraded;
+
+	private long lastRead;
+
+	private long idleSince;
+
+	private @Nullable ScheduledFuture<?> timer;
+
+	DownstreamGuard(ProxySettings settings) {
+		this.maxHeaders = settings.maxHeaders();
+		this.keepaliveNanos = nanos(settings.keepaliveTimeout());
+		this.readTimeoutNanos = nanos(settings.readTimeout());
+	}
+
+	private static long nanos(@Nullable Duration duration) {
+		return (duration != null) ? duration.toNanos() : 0;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		if (ctx.channel().isActive()) {
+			startTimer(ctx);
+		}
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) {
+		startTimer(ctx);
+		ctx.fireChannelActive();
+	}
+
+	private void startTimer(ChannelHandlerContext ctx) {
+		if (this.timer != null) {
+			return;
+		}
+		long now = System.nanoTime();
+		this.idleSince = now;
+		this.lastRead = now;
+		long shortest = shortestTimeout();
+		if (shortest > 0) {
+			long interval = Math.max(MIN_CHECK_INTERVAL, shortest / 4);
+			this.timer = ctx.executor()
+				.scheduleWithFixedDelay(() -> check(ctx), interval, interval, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private long shortestTimeout() {
+		if (this.keepaliveNanos == 0 || this.readTimeoutNanos == 0) {
+			return Math.max(this.keepaliveNanos, this.readTimeoutNanos);
+		}
+		return Math.min(this.keepaliveNanos, this.readTimeoutNanos);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		stopTimer();
+		ctx.fireChannelInactive();
+	}
+
+	private void stopTimer() {
+		ScheduledFuture<?> pending = this.timer;
+		if (pending != null) {
+			this.timer = null;
+			pending.cancel(false);
+		}
+	}
+
+	private void check(ChannelHandlerContext ctx) {
+		if (this.upgraded || !ctx.channel().isActive()) {
+			stopTimer();
+			return;
+		}
+		long now = System.nanoTime();
+		if (this.readingBody && this.readTimeoutNanos > 0 && now - this.lastRead >= this.readTimeoutNanos) {
+			this.readingBody = false;
+			ctx.fireExceptionCaught(ReadTimeoutException.INSTANCE);
+			ctx.close();
+		}
+		else if (this.inFlight == 0 && this.keepaliveNanos > 0 && now - this.idleSince >= this.keepaliveNanos) {
+			ctx.close();
+		}
+	}
+
+	@Override
+	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+		if (msg instanceof HttpResponse response) {
+			int code = response.status().code();
+			if (code == 101) {
+				this.upgraded = true;
+				stopTimer();
+			}
+			else if (code < 200) {
+				this.interim = true;
+			}
+		}
+		if (msg instanceof LastHttpContent && !this.upgraded) {
+			if (this.interim) {
+				this.interim = false;
+			}
+			else if (this.inFlight > 0 && --this.inFlight == 0) {
+				this.idleSince = System.nanoTime();
+			}
+		}
+		ctx.write(msg, promise);
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		this.lastRead = System.nanoTime();
 		if (this.rejected) {
 			ReferenceCountUtil.release(msg);
 			return;
+		}
+		if (msg instanceof HttpRequest) {
+			this.inFlight++;
+			this.readingBody = !(msg instanceof LastHttpContent);
+		}
+		else if (msg instanceof LastHttpContent) {
+			this.readingBody = false;
 		}
 		if (msg instanceof HttpRequest request) {
 			Rejection rejection = check(request);

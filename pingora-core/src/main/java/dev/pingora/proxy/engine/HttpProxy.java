@@ -128,8 +128,7 @@ public final class HttpProxy<C> implements BiFunction<HttpServerRequest, HttpSer
 		channel.attr(ACCEPTED).set(this.ticker.read());
 		if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
 			channel.pipeline()
-				.addAfter(NettyPipeline.HttpCodec, DownstreamGuard.NAME,
-						new DownstreamGuard(this.settings.maxHeaders()));
+				.addAfter(NettyPipeline.HttpCodec, DownstreamGuard.NAME, new DownstreamGuard(this.settings));
 		}
 	}
 

@@ -16,6 +16,10 @@
 
 package dev.pingora.proxy.engine;
 
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the request path needs from the server configuration.
  *
@@ -25,9 +29,25 @@ package dev.pingora.proxy.engine;
  * @param maxHeaders the most header fields a request may carry
  * @param forwardedHeaders whether to append {@code X-Forwarded-For}, {@code -Proto} and
  * {@code -Host} to upstream requests
+ * @param keepaliveTimeout how long a client connection may stay idle between requests,
+ * {@code null} for no limit
+ * @param readTimeout the longest time between two reads of a request body, {@code null}
+ * for no limit
  * @since 0.1.0
  */
-public record ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders, boolean forwardedHeaders) {
+public record ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders, boolean forwardedHeaders,
+		@Nullable Duration keepaliveTimeout, @Nullable Duration readTimeout) {
+
+	/**
+	 * Settings without client timeouts.
+	 * @param maxRetries the most upstream attempts per request, at least 1
+	 * @param retryBufferSize the retry buffer size in bytes, at least 0
+	 * @param maxHeaders the most header fields a request may carry, at least 1
+	 * @param forwardedHeaders whether to append {@code X-Forwarded-*} headers
+	 */
+	public ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders, boolean forwardedHeaders) {
+		this(maxRetries, retryBufferSize, maxHeaders, forwardedHeaders, null, null);
+	}
 
 	/**
 	 * Check the settings.
@@ -35,6 +55,8 @@ public record ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders,
 	 * @param retryBufferSize the retry buffer size in bytes, at least 0
 	 * @param maxHeaders the most header fields a request may carry, at least 1
 	 * @param forwardedHeaders whether to append {@code X-Forwarded-*} headers
+	 * @param keepaliveTimeout the client keep-alive timeout, {@code null} for none
+	 * @param readTimeout the request body read timeout, {@code null} for none
 	 */
 	public ProxySettings {
 		if (maxRetries < 1) {
