@@ -232,6 +232,8 @@ public final class Connector implements AutoCloseable {
 		else {
 			bootstrap.channel(this.loops.onChannelClass(SocketChannel.class, loop));
 		}
+		// The engine reads when it wants data (back-pressure by read demand).
+		bootstrap.option(ChannelOption.AUTO_READ, false);
 		bootstrap.resolver(this.resolver).handler(new ChannelInitializer<>() {
 			@Override
 			protected void initChannel(Channel channel) {
@@ -339,6 +341,8 @@ public final class Connector implements AutoCloseable {
 		}
 		pool.idle(channel.eventLoop()).addLast(channel);
 		pool.idleSince(channel, System.nanoTime());
+		// A read pending while idle notices the origin closing the connection.
+		channel.read();
 	}
 
 	private void closed(PeerPool pool, Channel channel) {

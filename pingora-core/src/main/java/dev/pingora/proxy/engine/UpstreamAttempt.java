@@ -228,6 +228,9 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			return;
 		}
 		connection.writeAndFlush(message, connection.voidPromise());
+		// Upstream connections read only when asked (see UpstreamBody): ask for the
+		// response.
+		connection.read();
 		if (requestBody == null) {
 			this.request.filterEmptyRequestBody();
 			requestSent();
@@ -365,6 +368,20 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 	}
 
 	/**
+	 * A read is over: ask for the next one while the response is not complete and its
+	 * reader wants more.
+	 */
+	void onReadComplete() {
+		if (this.released || this.responseDone) {
+			return;
+		}
+		UpstreamBody responseBody = this.body;
+		if (responseBody == null || responseBody.wantsMore()) {
+			connection().read();
+		}
+	}
+
+	/**
 	 * The connection closed: before the end of the response, that is a failure.
 	 */
 	void onInactive() {
@@ -415,7 +432,6 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		cancelReadTimer();
 		UpstreamChannelHandler.unbind(connection, this);
 		if (reusable && connection.isActive()) {
-			connection.config().setAutoRead(true);
 			this.request.engine.connector.release(connection);
 		}
 		else {
@@ -473,9 +489,15 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		}
 		long now = System.nanoTime();
 		UpstreamBody responseBody = this.body;
-		if (responseBody != null && responseBody.isPaused()) {
-			// Reads are paused because the client is slow: the upstream is not late.
-			this.lastRead = now;
+		if (responseBody != null) {
+			if (responseBody.isPaused()) {
+				// Reads are paused because the client is slow: the upstream is not late.
+				this.lastRead = now;
+			}
+			else {
+				// The upstream's time starts again when reads resume.
+				this.lastRead = Math.max(this.lastRead, responseBody.resumedAt());
+			}
 		}
 		long idle = now - this.lastRead;
 		if (idle >= timeout.toNanos()) {

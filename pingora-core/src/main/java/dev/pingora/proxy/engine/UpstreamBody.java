@@ -29,13 +29,14 @@ import reactor.core.publisher.Operators;
 
 /**
  * The body of an upstream response as a {@link Flux} with back-pressure by read demand:
- * when the subscriber (the client connection) wants no more chunks, the upstream
- * connection stops reading, and TCP flow control slows the origin down.
+ * upstream connections do not read on their own ({@code AUTO_READ} is off), and the
+ * exchange asks for the next read only while the subscriber (the client connection) wants
+ * chunks; otherwise TCP flow control slows the origin down.
  *
  * <p>
  * Every signal is handled on the upstream connection's event loop; requests and cancels
  * from other threads hop onto it. One subscriber only. Chunks that arrive before the
- * subscriber are held (reads are paused at once, so at most one read's worth).
+ * subscriber are held (no further read is asked for, so at most one read's worth).
  */
 final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
 
@@ -60,6 +61,8 @@ final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
 	private boolean cancelled;
 
 	private boolean paused;
+
+	private long resumedAt;
 
 	private boolean draining;
 
@@ -175,6 +178,14 @@ final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
 	}
 
 	/**
+	 * When reads last resumed after a pause, in {@link System#nanoTime()} terms; 0 if
+	 * they never paused.
+	 */
+	long resumedAt() {
+		return this.resumedAt;
+	}
+
+	/**
 	 * Drop what is held when nobody will subscribe any more.
 	 */
 	void discard() {
@@ -222,18 +233,26 @@ final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
 		}
 	}
 
+	/**
+	 * Whether the connection should read again: not while chunks wait for a subscriber
+	 * that wants none.
+	 */
+	boolean wantsMore() {
+		return !this.done && !this.cancelled && !this.paused;
+	}
+
 	private void adjustReading() {
 		if (this.done || this.cancelled) {
 			return;
 		}
 		boolean stop = this.demand == 0 && !this.queue.isEmpty();
-		if (stop && !this.paused) {
+		if (stop) {
 			this.paused = true;
-			this.channel.config().setAutoRead(false);
 		}
-		else if (!stop && this.paused && this.queue.isEmpty()) {
+		else if (this.paused) {
 			this.paused = false;
-			this.channel.config().setAutoRead(true);
+			this.resumedAt = System.nanoTime();
+			this.channel.read();
 		}
 	}
 

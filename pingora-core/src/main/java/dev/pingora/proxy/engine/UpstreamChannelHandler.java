@@ -85,6 +85,19 @@ final class UpstreamChannelHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		UpstreamAttempt<?> current = this.exchange;
+		if (current != null) {
+			current.onReadComplete();
+		}
+		else {
+			// Idle in the pool: keep a read pending, so that a close is noticed.
+			ctx.read();
+		}
+		ctx.fireChannelReadComplete();
+	}
+
+	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
 		UpstreamAttempt<?> current = this.exchange;
 		if (current != null) {
