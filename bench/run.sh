@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Measures the gateway against its origin on one machine, in one run:
-#   an nginx origin (1 worker) serving /small (100 bytes) and /1k,
-#   wrk against the origin directly, then through the gateway pinned to one CPU,
-#   and prints req/s, p50, p99 and the gateway/direct ratio as a markdown table.
+# Measures the gateway against its origin and against nginx as a proxy, on one machine, in one
+# run, and prints a markdown table (req/s, p50, p99, x direct, x nginx, RSS):
+#   an nginx origin (1 worker) serving /small (100 bytes), /1k and /64k (a 64 KiB file);
+#   wrk against the origin directly ("direct"), through nginx as a reverse proxy ("nginx",
+#   1 worker, upstream keep-alive) and through the gateway ("gateway");
+#   cells: /small at --connections (repeated, median), /64k at --connections, /small at
+#   --connections-high, and the gateway's RSS right after the high-connection cell.
 #
 # The gateway is the engine-only sample (samples/embedded) started with a fixed heap under
-# `taskset -c 1`; the origin and wrk run on CPU 0. Every process this script starts is
-# stopped by pid when it exits; every wait has a deadline; --max-minutes caps the run.
+# `taskset -c 1`, as is nginx the proxy; the origin and wrk run on CPU 0. Every process this
+# script starts is stopped by pid when it exits; every wait has a deadline; --max-minutes caps
+# the run.
 set -euo pipefail
 
 usage() {
@@ -15,32 +19,39 @@ usage: bench/run.sh [options]
   --duration S       seconds per measured cell (default 20)
   --warmup S         most seconds of gateway warm-up, in 10 s chunks until req/s plateaus (default 120)
   --connections N    wrk connections (default 50)
-  --paths LIST       comma-separated paths to measure (default /small)
-  --repeats N        measured cells per target and path, median reported (default 3)
+  --connections-high N  connections of the second /small pass, after which RSS is read (default 400;
+                     0 skips it)
+  --paths LIST       comma-separated paths measured at --connections (default /small,/64k);
+                     the first is repeated --repeats times and warms the gateway up
+  --repeats N        measured cells of the first path per target, median reported (default 3)
+  --no-nginx         skip nginx as a proxy
   --heap SIZE        gateway -Xms/-Xmx (default 512m)
-  --port-base P      origin on P, gateway on P+1 (default 28180)
+  --port-base P      origin on P, gateway on P+1, filtered gateway on P+2, nginx on P+3 (default 28180)
   --jvm 'FLAGS'      extra JVM flags for the gateway (default none)
   --max-minutes M    stop everything after M minutes (default 30)
-  --quick            --duration 5 --warmup 20 --repeats 1
+  --quick            --duration 5 --warmup 20 --repeats 1 --paths /small --connections-high 0
   --filter           also measure the gateway behind a ProxyFilter that edits one request and one
                      response header (same JVM, port P+2), and report its cost against the gateway
 Needs nginx, wrk and taskset; installs nginx and wrk with apt-get when they are missing.
 USAGE
 }
 
-DURATION=20 WARMUP=120 CONNS=50 PATHS=/small REPEATS=3 HEAP=512m PORT_BASE=28180 MAX_MINUTES=30 EXTRA_JVM="" FILTER=0
+DURATION=20 WARMUP=120 CONNS=50 CONNS_HIGH=400 PATHS=/small,/64k REPEATS=3 HEAP=512m PORT_BASE=28180 MAX_MINUTES=40
+EXTRA_JVM="" FILTER=0 NGINX=1
 while (($#)); do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --connections) CONNS=$2; shift 2 ;;
+    --connections-high) CONNS_HIGH=$2; shift 2 ;;
+    --no-nginx) NGINX=0; shift ;;
     --paths) PATHS=$2; shift 2 ;;
     --repeats) REPEATS=$2; shift 2 ;;
     --heap) HEAP=$2; shift 2 ;;
     --port-base) PORT_BASE=$2; shift 2 ;;
     --max-minutes) MAX_MINUTES=$2; shift 2 ;;
     --jvm) EXTRA_JVM=$2; shift 2 ;;
-    --quick) DURATION=5 WARMUP=20 REPEATS=1; shift ;;
+    --quick) DURATION=5 WARMUP=20 REPEATS=1 PATHS=/small CONNS_HIGH=0; shift ;;
     --filter) FILTER=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -53,7 +64,10 @@ mkdir -p "$RUN_DIR/tmp" "$RUN_DIR/raw"
 ORIGIN_PORT=$PORT_BASE
 GATEWAY_PORT=$((PORT_BASE + 1))
 FILTER_PORT=$((PORT_BASE + 2))
-TARGETS=(direct gateway)
+NGINX_PORT=$((PORT_BASE + 3))
+TARGETS=(direct)
+if ((NGINX)); then TARGETS+=(nginx); fi
+TARGETS+=(gateway)
 GATEWAY_ARGS=()
 if ((FILTER)); then TARGETS+=(filtered); GATEWAY_ARGS=(--filter-port "$FILTER_PORT"); fi
 JAR="$ROOT/samples/embedded/target/pingora-embedded.jar"
@@ -106,6 +120,8 @@ wait_http() {
 start_origin() {
   local one_kib
   one_kib=$(head -c 1023 < /dev/zero | tr '\0' 'k')
+  mkdir -p "$RUN_DIR/www"
+  head -c 65536 /dev/zero | tr '\0' 'x' > "$RUN_DIR/www/64k"
   sed -e "s|@PORT@|$ORIGIN_PORT|" -e "s|@PREFIX@|$RUN_DIR|g" -e "s|@ONE_KIB@|$one_kib|" \
     "$ROOT/bench/conf/origin.conf" > "$RUN_DIR/origin.conf"
   local nginx_bin
@@ -114,6 +130,27 @@ start_origin() {
     -g 'daemon off;' > "$RUN_DIR/origin.out" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$ORIGIN_PORT/small"
+}
+
+start_nginx_proxy() {
+  mkdir -p "$RUN_DIR/tmp/proxy"
+  sed -e "s|@PORT@|$NGINX_PORT|" -e "s|@ORIGIN@|$ORIGIN_PORT|" -e "s|@PREFIX@|$RUN_DIR|g" \
+    "$ROOT/bench/conf/nginx-proxy.conf" > "$RUN_DIR/nginx-proxy.conf"
+  local nginx_bin
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  taskset -c 1 "$nginx_bin" -p "$RUN_DIR/tmp/proxy/" -c "$RUN_DIR/nginx-proxy.conf" -e "$RUN_DIR/nginx-proxy.error.log" \
+    -g 'daemon off;' > "$RUN_DIR/nginx-proxy.out" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$NGINX_PORT/small"
+}
+
+port_of() {
+  case $1 in
+    direct) echo "$ORIGIN_PORT" ;;
+    nginx) echo "$NGINX_PORT" ;;
+    gateway) echo "$GATEWAY_PORT" ;;
+    filtered) echo "$FILTER_PORT" ;;
+  esac
 }
 
 start_gateway() {
@@ -134,8 +171,8 @@ start_gateway() {
 
 # wrk on CPU 0; prints "req/s p50_ms p99_ms errors"
 run_wrk() {
-  local url=$1 seconds=$2 out=$3
-  taskset -c 0 timeout -k 5 $((seconds + 30)) wrk -t1 -c"$CONNS" -d"${seconds}s" --latency --timeout 5s "$url" \
+  local url=$1 seconds=$2 out=$3 conns=${4:-$CONNS}
+  taskset -c 0 timeout -k 5 $((seconds + 30)) wrk -t1 -c"$conns" -d"${seconds}s" --latency --timeout 5s "$url" \
     > "$out" 2>&1 || true
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -166,11 +203,12 @@ warm_up() {
 }
 
 ensure_tools
-for port in "$ORIGIN_PORT" "$GATEWAY_PORT" "$FILTER_PORT"; do
+for port in "$ORIGIN_PORT" "$GATEWAY_PORT" "$FILTER_PORT" "$NGINX_PORT"; do
   port_free "$port" || { echo "port $port is in use; pick another --port-base" >&2; exit 1; }
 done
 log "run directory: ${RUN_DIR#"$ROOT"/}"
 start_origin
+if ((NGINX)); then start_nginx_proxy; fi
 start_gateway
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -180,7 +218,8 @@ start_gateway
   echo "nginx: $(nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1)"
   echo "wrk: $(wrk -v 2>&1 | head -n1)"
   echo "gateway: taskset -c 1 java ${JVM_FLAGS[*]} -jar samples/embedded/target/pingora-embedded.jar --threads 1 --quiet"
-  echo "load: taskset -c 0 wrk -t1 -c$CONNS -d${DURATION}s --latency"
+  echo "nginx proxy: taskset -c 1 nginx (1 worker, upstream keepalive 64; bench/conf/nginx-proxy.conf)"
+  echo "load: taskset -c 0 wrk -t1 -c$CONNS -d${DURATION}s --latency (and -c$CONNS_HIGH for the high pass)"
 } > "$RUN_DIR/env.txt"
 
 IFS=, read -r -a PATH_LIST <<< "$PATHS"
@@ -194,45 +233,65 @@ if ((FILTER)); then
 fi
 
 declare -A RESULT
-for path in "${PATH_LIST[@]}"; do
-  for rep in $(seq "$REPEATS"); do
-    over_budget && { log "time budget reached"; break 2; }
-    for target in "${TARGETS[@]}"; do
-      port=$ORIGIN_PORT; [[ $target == gateway ]] && port=$GATEWAY_PORT; [[ $target == filtered ]] && port=$FILTER_PORT
-      line=$(run_wrk "http://127.0.0.1:$port$path" "$DURATION" "$RUN_DIR/raw/$target${path//\//_}-$rep.txt")
-      log "$target $path c=$CONNS #$rep: $line"
-      RESULT[$target,$path]+="$line"$'\n'
-      sleep 1
-    done
+measure() {
+  local path=$1 conns=$2 rep=$3 target port line
+  for target in "${TARGETS[@]}"; do
+    port=$(port_of "$target")
+    line=$(run_wrk "http://127.0.0.1:$port$path" "$DURATION" "$RUN_DIR/raw/$target${path//\//_}-c$conns-$rep.txt" "$conns")
+    log "$target $path c=$conns #$rep: $line"
+    RESULT[$target,$path,$conns]+="$line"$'\n'
+    sleep 1
   done
+}
+CELLS=()
+for rep in $(seq "$REPEATS"); do
+  over_budget && { log "time budget reached"; break; }
+  measure "${PATH_LIST[0]}" "$CONNS" "$rep"
 done
+CELLS+=("${PATH_LIST[0]} $CONNS")
+for path in "${PATH_LIST[@]:1}"; do
+  over_budget && { log "time budget reached"; break; }
+  # A short warm-up of the new path on every target, then one cell.
+  for target in "${TARGETS[@]}"; do run_wrk "http://127.0.0.1:$(port_of "$target")$path" 10 /dev/null > /dev/null; done
+  measure "$path" "$CONNS" 1
+  CELLS+=("$path $CONNS")
+done
+if ((CONNS_HIGH > 0)) && ! over_budget; then
+  for target in "${TARGETS[@]}"; do run_wrk "http://127.0.0.1:$(port_of "$target")${PATH_LIST[0]}" 10 /dev/null "$CONNS_HIGH" > /dev/null; done
+  measure "${PATH_LIST[0]}" "$CONNS_HIGH" 1
+  CELLS+=("${PATH_LIST[0]} $CONNS_HIGH")
+fi
 
 RSS_KB=$(awk '/VmRSS/ { print $2 }' "/proc/$GATEWAY_PID/status" 2>/dev/null || echo 0)
+HWM_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$GATEWAY_PID/status" 2>/dev/null || echo 0)
+col() { printf '%s' "${RESULT[$1,$2,$3]:-}" | awk -v c="$4" 'NF { print $c }' | median; }
 {
-  echo "| target | path | conns | req/s (median of $REPEATS) | p50 ms | p99 ms | errors | × direct |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|"
-  for path in "${PATH_LIST[@]}"; do
-    direct_rps=$(printf '%s' "${RESULT[direct,$path]:-}" | awk 'NF { print $1 }' | median)
+  echo "| target | path | conns | req/s (median) | p50 ms | p99 ms | errors | × direct | × nginx |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  for cell in "${CELLS[@]}"; do
+    read -r path conns <<< "$cell"
+    direct_rps=$(col direct "$path" "$conns" 1)
+    nginx_rps=$( ((NGINX)) && col nginx "$path" "$conns" 1 || echo 0)
     for target in "${TARGETS[@]}"; do
-      rows=${RESULT[$target,$path]:-}
+      rows=${RESULT[$target,$path,$conns]:-}
       [[ -n $rows ]] || continue
-      rps=$(printf '%s' "$rows" | awk 'NF { print $1 }' | median)
-      p50=$(printf '%s' "$rows" | awk 'NF { print $2 }' | median)
-      p99=$(printf '%s' "$rows" | awk 'NF { print $3 }' | median)
+      rps=$(col "$target" "$path" "$conns" 1)
+      p50=$(col "$target" "$path" "$conns" 2)
+      p99=$(col "$target" "$path" "$conns" 3)
       errors=$(printf '%s' "$rows" | awk 'NF { s += $4 } END { print s + 0 }')
       ratio=$(awk -v a="$rps" -v b="$direct_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-      echo "| $target | $path | $CONNS | $rps | $p50 | $p99 | $errors | $ratio |"
+      vs_nginx=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+      echo "| $target | $path | $conns | $rps | $p50 | $p99 | $errors | $ratio | $vs_nginx |"
     done
   done
   if ((FILTER)); then
-    for path in "${PATH_LIST[@]}"; do
-      gw=$(printf '%s' "${RESULT[gateway,$path]:-}" | awk 'NF { print $1 }' | median)
-      fl=$(printf '%s' "${RESULT[filtered,$path]:-}" | awk 'NF { print $1 }' | median)
-      echo
-      echo "Filter cost on $path: $(awk -v a="$fl" -v b="$gw" 'BEGIN { if (b > 0) printf "%.1f %%", (1 - a / b) * 100; else print "-" }') of the gateway's req/s (filtered / plain = $fl / $gw)."
-    done
+    path=${PATH_LIST[0]}
+    gw=$(col gateway "$path" "$CONNS" 1)
+    fl=$(col filtered "$path" "$CONNS" 1)
+    echo
+    echo "Filter cost on $path c=$CONNS: $(awk -v a="$fl" -v b="$gw" 'BEGIN { if (b > 0) printf "%.1f %%", (1 - a / b) * 100; else print "-" }') of the gateway's req/s (filtered / plain = $fl / $gw)."
   fi
   echo
-  echo "Gateway RSS at the end: $((RSS_KB / 1024)) MiB."
+  echo "Gateway RSS at the end (after the last cell): $((RSS_KB / 1024)) MiB; peak: $((HWM_KB / 1024)) MiB."
 } | tee "$RUN_DIR/summary.md"
 log "details in ${RUN_DIR#"$ROOT"/}"
