@@ -117,31 +117,30 @@ wait_http() {
   return 1
 }
 
+# start_nginx NAME CPU PORT CONF_TEMPLATE [sed args...]: one nginx from a template, pinned, tracked
+start_nginx() {
+  local name=$1 cpu=$2 port=$3 template=$4 nginx_bin
+  shift 4
+  mkdir -p "$RUN_DIR/tmp/$name"
+  sed -e "s|@PREFIX@|$RUN_DIR|g" "$@" "$ROOT/bench/conf/$template" > "$RUN_DIR/$name.conf"
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  taskset -c "$cpu" "$nginx_bin" -p "$RUN_DIR/tmp/$name/" -c "$RUN_DIR/$name.conf" -e "$RUN_DIR/$name.error.log" \
+    -g 'daemon off;' > "$RUN_DIR/$name.out" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/small"
+}
+
 start_origin() {
   local one_kib
   one_kib=$(head -c 1023 < /dev/zero | tr '\0' 'k')
   mkdir -p "$RUN_DIR/www"
   head -c 65536 /dev/zero | tr '\0' 'x' > "$RUN_DIR/www/64k"
-  sed -e "s|@PORT@|$ORIGIN_PORT|" -e "s|@PREFIX@|$RUN_DIR|g" -e "s|@ONE_KIB@|$one_kib|" \
-    "$ROOT/bench/conf/origin.conf" > "$RUN_DIR/origin.conf"
-  local nginx_bin
-  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-  taskset -c 0 "$nginx_bin" -p "$RUN_DIR/" -c "$RUN_DIR/origin.conf" -e "$RUN_DIR/origin.error.log" \
-    -g 'daemon off;' > "$RUN_DIR/origin.out" 2>&1 &
-  PIDS+=($!)
-  wait_http "http://127.0.0.1:$ORIGIN_PORT/small"
+  start_nginx origin 0 "$ORIGIN_PORT" origin.conf -e "s|@PORT@|$ORIGIN_PORT|" -e "s|@ONE_KIB@|$one_kib|"
 }
 
 start_nginx_proxy() {
   mkdir -p "$RUN_DIR/tmp/proxy"
-  sed -e "s|@PORT@|$NGINX_PORT|" -e "s|@ORIGIN@|$ORIGIN_PORT|" -e "s|@PREFIX@|$RUN_DIR|g" \
-    "$ROOT/bench/conf/nginx-proxy.conf" > "$RUN_DIR/nginx-proxy.conf"
-  local nginx_bin
-  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-  taskset -c 1 "$nginx_bin" -p "$RUN_DIR/tmp/proxy/" -c "$RUN_DIR/nginx-proxy.conf" -e "$RUN_DIR/nginx-proxy.error.log" \
-    -g 'daemon off;' > "$RUN_DIR/nginx-proxy.out" 2>&1 &
-  PIDS+=($!)
-  wait_http "http://127.0.0.1:$NGINX_PORT/small"
+  start_nginx nginx-proxy 1 "$NGINX_PORT" nginx-proxy.conf -e "s|@PORT@|$NGINX_PORT|" -e "s|@ORIGIN@|$ORIGIN_PORT|"
 }
 
 port_of() {

@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pingora.server.Server;
 import dev.pingora.test.RawHttpClient;
@@ -164,6 +165,7 @@ class PoolingTests {
 	@Test
 	void aSlowClientDoesNotTripTheUpstreamReadTimeout() throws Exception {
 		int size = 32 * 1024 * 1024;
+		AtomicLong written = new AtomicLong();
 		// A blocking origin: it writes as fast as the gateway reads, and never pauses
 		// on its own.
 		RawOrigin large = this.resources.add(RawOrigin.start((socket, connection) -> {
@@ -173,6 +175,7 @@ class PoolingTests {
 			byte[] chunk = new byte[64 * 1024];
 			for (int sent = 0; sent < size; sent += chunk.length) {
 				out.write(chunk);
+				written.addAndGet(chunk.length);
 			}
 			out.flush();
 		}));
@@ -183,10 +186,19 @@ class PoolingTests {
 		try (RawHttpClient client = new RawHttpClient(this.gateway.port())) {
 			client.send("GET /large HTTP/1.1\r\nHost: a\r\n\r\n");
 			assertThat(client.readHead().status()).isEqualTo(200);
-			// A client that reads nothing for four read timeouts: the gateway stops
-			// reading the upstream, which is not the upstream being late. (The timeout
-			// leaves room for a busy test machine; the origin itself never pauses.)
-			Thread.sleep(2000);
+			// The client reads nothing: the gateway stops reading the upstream, and the
+			// origin stays blocked for four read timeouts, which is the client being
+			// late, not the upstream. (The timeout leaves room for a busy test machine.)
+			long[] last = { -1, System.nanoTime() };
+			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+				long now = System.nanoTime();
+				if (written.get() != last[0]) {
+					last[0] = written.get();
+					last[1] = now;
+				}
+				return now - last[1] >= Duration.ofMillis(2000).toNanos();
+			});
+			assertThat(written.get()).isLessThan(size);
 			InputStream body = client.input();
 			byte[] buffer = new byte[64 * 1024];
 			long received = 0;

@@ -415,7 +415,6 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		if (!this.responseDone || this.released) {
 			return;
 		}
-		Channel connection = connection();
 		if (!this.requestDone) {
 			// The origin answered before the request body ended; the connection is in an
 			// unknown state.
