@@ -18,7 +18,6 @@ package dev.pingora.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,26 +27,29 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.proxy.engine.HttpProxy;
 import dev.pingora.proxy.engine.ProxySettings;
 import dev.pingora.time.Ticker;
 import dev.pingora.upstream.Connector;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.unix.ServerDomainSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.netty.ChannelBindException;
-import reactor.netty.DisposableServer;
-import reactor.netty.channel.ChannelOperations;
-import reactor.netty.http.HttpProtocol;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -88,7 +90,7 @@ public final class Server implements AutoCloseable {
 
 	private final Ticker ticker;
 
-	private final Function<HttpServer, HttpServer> customizer;
+	private final Consumer<Channel> downstreamCustomizer;
 
 	private final Consumer<Channel> connectionCustomizer;
 
@@ -96,7 +98,7 @@ public final class Server implements AutoCloseable {
 
 	private final CountDownLatch terminated = new CountDownLatch(1);
 
-	private final List<DisposableServer> bound = new ArrayList<>();
+	private final List<Channel> bound = new ArrayList<>();
 
 	private @Nullable LoopResources loops;
 
@@ -115,7 +117,7 @@ public final class Server implements AutoCloseable {
 		this.listeners = List.copyOf(builder.listeners);
 		this.proxy = Objects.requireNonNull(builder.proxy, "proxy");
 		this.ticker = builder.ticker;
-		this.customizer = builder.customizer;
+		this.downstreamCustomizer = builder.downstreamCustomizer;
 		this.connectionCustomizer = builder.connectionCustomizer;
 		this.services = List.copyOf(builder.services);
 	}
@@ -163,7 +165,7 @@ public final class Server implements AutoCloseable {
 			throw ex;
 		}
 		List<SocketAddress> bound = new ArrayList<>(this.bound.size());
-		this.bound.forEach((server) -> bound.add(server.address()));
+		this.bound.forEach((server) -> bound.add(server.localAddress()));
 		this.addresses = List.copyOf(bound);
 		this.state = State.RUNNING;
 		if (logger.isInfoEnabled()) {
@@ -257,7 +259,7 @@ public final class Server implements AutoCloseable {
 		logger.info("Pingora proxy shutting down, {} request(s) in progress, grace period {}", proxyService.inflight(),
 				gracePeriod);
 		proxyService.beginShutdown();
-		this.bound.forEach(DisposableServer::dispose);
+		this.bound.forEach(Channel::close);
 		closeIdleConnections();
 		try {
 			proxyService.whenIdle().block(gracePeriod);
@@ -337,42 +339,51 @@ public final class Server implements AutoCloseable {
 		Duration keepalive = this.conf.keepaliveTimeout();
 		ProxySettings settings = new ProxySettings(this.conf.maxRetries(), this.conf.retryBufferSize(),
 				this.conf.maxHeaders(), this.conf.forwardedHeaders(), keepalive.isZero() ? null : keepalive,
-				this.conf.readTimeout());
+				this.conf.readTimeout(), this.conf.keepaliveRequestLimit());
 		return new HttpProxy(this.proxy, upstreams, this.ticker, settings);
 	}
 
-	private DisposableServer bind(Listener listener, int index, LoopResources eventLoops, HttpProxy<?> proxyService,
+	private Channel bind(Listener listener, int index, LoopResources eventLoops, HttpProxy<?> proxyService,
 			ChannelGroup group) {
 		if (listener.isUnix()) {
 			deleteStaleSocket(Objects.requireNonNull(listener.path()));
 		}
-		HttpServer server = HttpServer.create()
-			.bindAddress(listener::bindAddress)
-			.runOn(eventLoops)
-			.channelGroup(group)
-			.protocol(HttpProtocol.HTTP11)
-			.httpRequestDecoder((spec) -> spec.maxInitialLineLength(this.conf.maxRequestLineLength())
-				.maxHeaderSize(this.conf.maxHeaderSize())
-				.allowDuplicateContentLengths(false));
-		// The keep-alive and request body read timeouts are the engine's own
-		// (DownstreamGuard): one timer per connection instead of handlers added and
-		// removed for every request.
-		if (this.conf.keepaliveRequestLimit() > 0) {
-			server = server.maxKeepAliveRequests(this.conf.keepaliveRequestLimit());
+		EventLoopGroup acceptors = eventLoops.onServerSelect(true);
+		EventLoopGroup workers = eventLoops.onServer(true);
+		ServerBootstrap bootstrap = new ServerBootstrap().group(acceptors, workers);
+		if (listener.isUnix()) {
+			bootstrap.channelFactory(() -> eventLoops.onChannel(ServerDomainSocketChannel.class, workers));
 		}
-		server = this.customizer.apply(proxyService.configure(server));
-		try {
-			return server.bindNow();
+		else {
+			bootstrap.channel(eventLoops.onChannelClass(ServerSocketChannel.class, workers));
 		}
-		catch (ChannelBindException ex) {
-			throw new ListenerBindException(listener, index, rootMessage(ex), ex);
-		}
-		catch (RuntimeException ex) {
-			if (ex.getCause() instanceof BindException) {
-				throw new ListenerBindException(listener, index, rootMessage(ex), ex);
+		bootstrap.childHandler(new ChannelInitializer<>() {
+			@Override
+			protected void initChannel(Channel channel) {
+				group.add(channel);
+				// The keep-alive and request body read timeouts are the engine's own
+				// (DownstreamGuard): one timer per connection.
+				channel.pipeline().addLast(HttpProxy.HTTP_CODEC, new HttpServerCodec(decoderConfig()));
+				proxyService.initConnection(channel);
+				Server.this.downstreamCustomizer.accept(channel);
 			}
-			throw ex;
+		});
+		if (!listener.isUnix()) {
+			bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
 		}
+		ChannelFuture binding = bootstrap.bind(listener.bindAddress()).awaitUninterruptibly();
+		if (!binding.isSuccess()) {
+			Throwable cause = binding.cause();
+			throw new ListenerBindException(listener, index, rootMessage(cause), cause);
+		}
+		return binding.channel();
+	}
+
+	private HttpDecoderConfig decoderConfig() {
+		return new HttpDecoderConfig().setMaxInitialLineLength(this.conf.maxRequestLineLength())
+			.setMaxHeaderSize(this.conf.maxHeaderSize())
+			.setMaxChunkSize(64 * 1024)
+			.setAllowDuplicateContentLengths(false);
 	}
 
 	private void closeIdleConnections() {
@@ -381,14 +392,12 @@ public final class Server implements AutoCloseable {
 			return;
 		}
 		for (Channel channel : group) {
-			if (ChannelOperations.get(channel) == null) {
-				channel.close();
-			}
+			HttpProxy.closeIfIdle(channel);
 		}
 	}
 
 	private void closeNow() {
-		this.bound.forEach(DisposableServer::disposeNow);
+		this.bound.forEach((server) -> server.close().awaitUninterruptibly(5000));
 		ChannelGroup group = this.channels;
 		if (group != null) {
 			group.close().awaitUninterruptibly(5000);
@@ -439,7 +448,8 @@ public final class Server implements AutoCloseable {
 
 		private Ticker ticker = Ticker.system();
 
-		private Function<HttpServer, HttpServer> customizer = Function.identity();
+		private Consumer<Channel> downstreamCustomizer = (channel) -> {
+		};
 
 		private Consumer<Channel> connectionCustomizer = (channel) -> {
 		};
@@ -490,12 +500,14 @@ public final class Server implements AutoCloseable {
 		}
 
 		/**
-		 * Customize every listener's Reactor Netty server after the engine configured it.
+		 * Customize every accepted client connection once the engine set it up (the HTTP
+		 * codec, the engine's handlers): add a handler, set a channel option.
 		 * @param customizer the customizer
 		 * @return this builder
 		 */
-		public Builder serverCustomizer(Function<HttpServer, HttpServer> customizer) {
-			this.customizer = this.customizer.andThen(Objects.requireNonNull(customizer, "customizer"));
+		public Builder downstreamConnectionCustomizer(Consumer<Channel> customizer) {
+			this.downstreamCustomizer = this.downstreamCustomizer
+				.andThen(Objects.requireNonNull(customizer, "customizer"));
 			return this;
 		}
 

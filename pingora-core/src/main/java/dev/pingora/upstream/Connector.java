@@ -51,8 +51,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.HttpResources;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.transport.NameResolverProvider;
 
@@ -79,8 +77,8 @@ import dev.pingora.error.ProxyError;
  * {@link ErrorType#CONNECT_TIMEDOUT}.
  *
  * <p>
- * WebSocket handshakes, whose connections never return to a pool, go through a Reactor
- * Netty {@link HttpClient} per peer ({@link #websocketClient(HttpPeer)}).
+ * A connection whose exchange switched protocols (101) leaves the pool: the engine
+ * tunnels it and closes it at the end.
  *
  * <p>
  * Pingora counterpart: {@code pingora_core::connectors::TransportConnector} and
@@ -385,51 +383,6 @@ public final class Connector implements AutoCloseable {
 	}
 
 	/**
-	 * Return a Reactor Netty client for WebSocket handshakes to a peer: every handshake
-	 * on a new connection, never pooled. Creating it may block (TLS), so the first call
-	 * for a peer runs on Reactor's bounded elastic scheduler.
-	 * @param peer the peer
-	 * @return the client
-	 */
-	public Mono<HttpClient> websocketClient(HttpPeer peer) {
-		PeerPool pool = this.pools.get(peer);
-		HttpClient client = (pool != null) ? pool.websocket : null;
-		if (client != null) {
-			return Mono.just(client);
-		}
-		return Mono.fromCallable(() -> {
-			PeerPool created = this.pools.computeIfAbsent(peer, PeerPool::new);
-			synchronized (created) {
-				if (created.websocket == null) {
-					created.websocket = newWebsocketClient(peer);
-				}
-				return created.websocket;
-			}
-		}).subscribeOn(Schedulers.boundedElastic());
-	}
-
-	private HttpClient newWebsocketClient(HttpPeer peer) {
-		PeerOptions options = peer.options();
-		HttpClient client = HttpClient.create(ConnectionProvider.newConnection())
-			.remoteAddress(peer::address)
-			.runOn(this.loops)
-			.resolver(this.resolver)
-			.disableRetry(true)
-			.followRedirect(false)
-			.compress(false)
-			.doOnChannelInit((observer, channel, address) -> this.connectionCustomizer.accept(channel));
-		Duration connect = options.connectionTimeout();
-		if (connect != null) {
-			client = client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-					(int) Math.min(Integer.MAX_VALUE, Math.max(1, connect.toMillis())));
-		}
-		if (peer.isTls()) {
-			client = client.secure(PeerTls.sslProvider(peer));
-		}
-		return client;
-	}
-
-	/**
 	 * Return the number of peers the connector knows.
 	 * @return the number of peers
 	 */
@@ -581,8 +534,6 @@ public final class Connector implements AutoCloseable {
 		private final Map<EventLoop, LoopIdle> idle = new ConcurrentHashMap<>();
 
 		volatile @Nullable SslContext tls;
-
-		volatile @Nullable HttpClient websocket;
 
 		PeerPool(HttpPeer peer) {
 			this.peer = peer;

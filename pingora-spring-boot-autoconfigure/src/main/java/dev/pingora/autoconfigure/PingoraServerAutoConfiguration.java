@@ -67,14 +67,14 @@ public final class PingoraServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PingoraServerLifecycle pingoraServer(ServerConf conf, PingoraServerProperties properties, ProxyHttp<?> proxy,
-			ObjectProvider<ProxyFilter> filters, ObjectProvider<PingoraServerCustomizer> serverCustomizers,
+			ObjectProvider<ProxyFilter> filters, ObjectProvider<DownstreamConnectionCustomizer> downstreamCustomizers,
 			ObjectProvider<UpstreamConnectionCustomizer> connectionCustomizers,
 			ObjectProvider<BackgroundService> services, ApplicationContext context, Environment environment) {
 		List<Listener> listeners = PingoraConfigurationMapper.listeners(properties);
 		checkPorts(listeners, context, environment);
 		Server.Builder builder = Server.builder().conf(conf).proxy(compose(proxy, filters.orderedStream().toList()));
 		listeners.forEach(builder::listen);
-		serverCustomizers.orderedStream().forEach(builder::serverCustomizer);
+		downstreamCustomizers.orderedStream().forEach(builder::downstreamConnectionCustomizer);
 		connectionCustomizers.orderedStream().forEach(builder::upstreamConnectionCustomizer);
 		services.orderedStream().forEach(builder::backgroundService);
 		return new PingoraServerLifecycle(builder.build());

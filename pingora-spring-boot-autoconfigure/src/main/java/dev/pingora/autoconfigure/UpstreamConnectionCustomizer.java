@@ -22,8 +22,8 @@ import io.netty.channel.Channel;
 
 /**
  * Customizes every new upstream connection once the engine set it up (TLS, HTTP codec,
- * the engine's handler), WebSocket connections included: add a Netty handler, set a
- * channel option. Declare beans of this type; they are applied in order.
+ * the engine's handler), connections later upgraded (WebSocket) included: add a Netty
+ * handler, set a channel option. Declare beans of this type; they are applied in order.
  *
  * @since 0.1.0
  */

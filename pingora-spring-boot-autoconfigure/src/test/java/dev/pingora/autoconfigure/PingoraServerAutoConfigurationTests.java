@@ -123,12 +123,20 @@ class PingoraServerAutoConfigurationTests {
 	}
 
 	@Test
-	void customizersAreApplied() {
-		AtomicInteger servers = new AtomicInteger();
-		this.runner.withBean(PingoraServerCustomizer.class, () -> (server) -> {
-			servers.incrementAndGet();
-			return server;
-		}).run((context) -> assertThat(servers).hasValue(1));
+	void downstreamConnectionCustomizersSeeEveryAcceptedConnection() {
+		AtomicInteger connections = new AtomicInteger();
+		this.runner.withBean(DownstreamConnectionCustomizer.class, () -> (channel) -> {
+			assertThat(channel.pipeline().get("pingora.httpCodec")).isNotNull();
+			connections.incrementAndGet();
+		}).run((context) -> {
+			int port = context.getBean(PingoraServerLifecycle.class).getServer().port();
+			for (int i = 0; i < 2; i++) {
+				try (RawHttpClient client = new RawHttpClient(port)) {
+					client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+				}
+			}
+			assertThat(connections).hasValue(2);
+		});
 	}
 
 	@Test

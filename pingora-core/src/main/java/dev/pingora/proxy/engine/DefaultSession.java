@@ -17,10 +17,13 @@
 package dev.pingora.proxy.engine;
 
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
+import dev.pingora.error.ErrorType;
+import dev.pingora.error.ProxyError;
 import dev.pingora.http.HopByHopHeaders;
 import dev.pingora.http.RequestHeader;
 import dev.pingora.http.ResponseHeader;
@@ -29,32 +32,35 @@ import dev.pingora.proxy.TimingDigest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.netty.NettyPipeline;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
-import reactor.netty.http.server.WebsocketServerSpec;
-import reactor.netty.http.websocket.WebsocketInbound;
-import reactor.netty.http.websocket.WebsocketOutbound;
+import reactor.core.publisher.MonoSink;
 
 /**
- * The {@link Session} of one downstream request, over Reactor Netty's server request and
- * response.
+ * The {@link Session} of one downstream request, over the client connection's Netty
+ * channel: the request as the HTTP codec decoded it, and the response written to the
+ * channel by the engine itself.
  */
 final class DefaultSession implements Session, TimingDigest {
 
@@ -62,27 +68,41 @@ final class DefaultSession implements Session, TimingDigest {
 
 	private final HttpProxy<?> engine;
 
-	private final HttpServerRequest request;
+	private final Channel channel;
 
-	private final HttpServerResponse response;
+	private final EventLoop loop;
 
 	private final RequestHeader requestHeader;
 
-	private final Channel channel;
+	private final HttpVersion clientVersion;
 
 	private final boolean hasRequestBody;
 
 	private final boolean upgradeRequest;
 
+	private final boolean expectContinue;
+
 	private final long connectionAccepted;
 
 	private final long requestHeaderRead;
 
-	private boolean keepAlive = true;
+	private final @Nullable InboundBody body;
+
+	private volatile boolean keepAlive;
 
 	private volatile @Nullable ResponseHeader responseWritten;
 
+	private @Nullable HttpHeaders responseHeaders;
+
 	private @Nullable Map<String, Object> attributes;
+
+	private @Nullable ResponseWriter writer;
+
+	private @Nullable ChannelFuture lastWrite;
+
+	private volatile @Nullable Supplier<@Nullable HttpHeaders> trailers;
+
+	private volatile boolean tunnel;
 
 	int attempts;
 
@@ -102,24 +122,23 @@ final class DefaultSession implements Session, TimingDigest {
 
 	volatile long responseBodyBytesSent;
 
-	DefaultSession(HttpProxy<?> engine, HttpServerRequest request, HttpServerResponse response) {
+	DefaultSession(HttpProxy<?> engine, Channel channel, HttpRequest request, boolean lastOnConnection) {
 		this.engine = engine;
-		this.request = request;
-		this.response = response;
-		Channel[] holder = new Channel[1];
-		request.withConnection((connection) -> holder[0] = connection.channel());
-		this.channel = holder[0];
-		HttpHeaders headers = request.requestHeaders();
-		this.requestHeader = RequestHeader.wrap(request.method(), request.uri(), request.version(), headers);
+		this.channel = channel;
+		this.loop = channel.eventLoop();
+		HttpHeaders headers = request.headers();
+		this.clientVersion = request.protocolVersion();
+		this.requestHeader = RequestHeader.wrap(request.method(), request.uri(), this.clientVersion, headers);
 		this.hasRequestBody = hasBody(headers);
 		this.upgradeRequest = headers.contains(HttpHeaderNames.UPGRADE)
-				&& headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
-		Long accepted = this.channel.attr(HttpProxy.ACCEPTED).get();
+				&& headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+				&& HttpVersion.HTTP_1_1.equals(this.clientVersion);
+		this.expectContinue = this.hasRequestBody && HttpUtil.is100ContinueExpected(request);
+		this.body = this.hasRequestBody ? new InboundBody(channel, this::requestBodyCancelled) : null;
+		Long accepted = channel.attr(HttpProxy.ACCEPTED).get();
 		this.requestHeaderRead = engine.ticker.read();
 		this.connectionAccepted = (accepted != null) ? accepted : this.requestHeaderRead;
-		if (engine.isShuttingDown()) {
-			this.keepAlive = false;
-		}
+		this.keepAlive = HttpUtil.isKeepAlive(request) && !lastOnConnection && !engine.isShuttingDown();
 	}
 
 	@Override
@@ -139,7 +158,7 @@ final class DefaultSession implements Session, TimingDigest {
 
 	@Override
 	public String scheme() {
-		return this.request.scheme();
+		return (this.channel.pipeline().get(SslHandler.class) != null) ? "https" : "http";
 	}
 
 	@Override
@@ -152,24 +171,24 @@ final class DefaultSession implements Session, TimingDigest {
 		return this.upgradeRequest;
 	}
 
-	/**
-	 * Whether this is a WebSocket handshake ({@code Upgrade: websocket} on a GET).
-	 */
-	boolean isWebsocketRequest() {
-		return this.upgradeRequest && HttpMethod.GET.equals(this.request.method()) && HttpHeaderValues.WEBSOCKET
-			.contentEqualsIgnoreCase(this.requestHeader.header(HttpHeaderNames.UPGRADE));
-	}
-
 	@Override
 	public Mono<Void> respond(ResponseHeader header, ByteBuf body) {
-		return Mono.defer(() -> {
+		return Mono.create((sink) -> onLoop(() -> {
 			if (!this.channel.isActive() || !markWritten(header)) {
 				body.release();
-				return Mono.empty();
+				sink.success();
+				return;
 			}
-			writeHeader(header);
-			return this.response.send(Mono.just(body)).then();
-		});
+			HttpHeaders fields = header.headers();
+			if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH) && !fields.contains(HttpHeaderNames.TRANSFER_ENCODING)
+					&& mayHaveBody(header.status()) && !isHead()) {
+				fields.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+			}
+			this.channel.write(head(header), this.channel.voidPromise());
+			ChannelFuture written = this.channel.writeAndFlush(new DefaultLastHttpContent(body));
+			this.lastWrite = written;
+			written.addListener((future) -> completeWrite(future.cause(), sink));
+		}));
 	}
 
 	@Override
@@ -203,44 +222,99 @@ final class DefaultSession implements Session, TimingDigest {
 	}
 
 	/**
-	 * Write a proxied response: the header (whose fields are the server response's own)
-	 * and the streamed body.
+	 * Write a proxied response: the header and the streamed body, chunk by chunk while
+	 * the client connection can take them. Completes once the end of the response is
+	 * written.
 	 */
 	Mono<Void> sendProxied(ResponseHeader header, Flux<ByteBuf> body) {
-		if (!markWritten(header)) {
+		if (isResponseWritten()) {
 			return body.doOnNext(ByteBuf::release).then();
 		}
-		writeHeader(header);
-		return this.response.send(body).then();
+		return Mono.create((sink) -> onLoop(() -> {
+			if (!markWritten(header)) {
+				body.subscribe(ByteBuf::release, (ex) -> {
+				});
+				sink.success();
+				return;
+			}
+			this.channel.write(head(header), this.channel.voidPromise());
+			ResponseWriter bodyWriter = new ResponseWriter(sink);
+			this.writer = bodyWriter;
+			sink.onCancel(bodyWriter::cancel);
+			body.subscribe(bodyWriter);
+		}));
 	}
 
 	/**
-	 * Answer the client's WebSocket handshake with 101 (the header's fields included) and
-	 * run the handler on the upgraded connection.
+	 * Answer an upgrade request with the upstream's 101 and turn both connections into a
+	 * tunnel of bytes. Completes when both sides have closed.
+	 * @param header the 101 response, after the phases
+	 * @param upstream the upstream connection that switched protocols
+	 * @param handOver detaches the upstream connection from its exchange and returns the
+	 * bytes it read after the 101
 	 */
-	Mono<Void> sendWebsocket(ResponseHeader header, @Nullable String protocol,
-			BiFunction<? super WebsocketInbound, ? super WebsocketOutbound, ? extends Publisher<Void>> handler) {
-		if (!markWritten(header)) {
-			return Mono.empty();
+	Mono<Void> sendUpgrade(ResponseHeader header, Channel upstream, Supplier<List<ByteBuf>> handOver) {
+		return Mono.create((sink) -> onLoop(() -> {
+			if (!this.channel.isActive() || !markWritten(header)) {
+				handOver.get().forEach(ByteBuf::release);
+				upstream.close();
+				sink.error(ProxyError.downstream(ErrorType.CONNECTION_CLOSED,
+						"the client closed the connection before the upgrade", null));
+				return;
+			}
+			HttpHeaders fields = header.headers();
+			fields.remove(HttpHeaderNames.CONTENT_LENGTH);
+			fields.remove(HttpHeaderNames.TRANSFER_ENCODING);
+			this.tunnel = true;
+			this.keepAlive = false;
+			this.channel.writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1, header.nettyStatus(), fields),
+					this.channel.voidPromise());
+			Tunnel.open(this.channel, upstream, handOver.get(), sink);
+		}));
+	}
+
+	private HttpResponse head(ResponseHeader header) {
+		HttpHeaders fields = header.headers();
+		if (!fields.contains(HttpHeaderNames.DATE)) {
+			fields.set(HttpHeaderNames.DATE, HttpDate.now());
 		}
-		HttpHeaders fields = this.response.responseHeaders();
-		if (header.headers() != fields) {
-			fields.set(header.headers());
+		if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH) && !fields.contains(HttpHeaderNames.TRANSFER_ENCODING)
+				&& mayHaveBody(header.status())) {
+			if (HttpVersion.HTTP_1_1.equals(this.clientVersion)) {
+				// A body of unknown length: frame it with chunks so the connection stays
+				// usable.
+				fields.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+			}
+			else if (!isHead()) {
+				// An HTTP/1.0 client knows the end of such a body by the close.
+				this.keepAlive = false;
+			}
 		}
-		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder()
-			.maxFramePayloadLength(16 * 1024 * 1024)
-			.handlePing(false);
-		if (protocol != null) {
-			spec.protocols(protocol);
+		if (!this.keepAlive || this.engine.isShuttingDown()) {
+			this.keepAlive = false;
+			fields.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 		}
-		// sendWebsocket completes once the upgrade is done; the request lasts until the
-		// relay ends.
-		Sinks.Empty<Void> relayDone = Sinks.empty();
-		return this.response
-			.sendWebsocket(
-					(in, out) -> Flux.from(handler.apply(in, out)).doFinally((signal) -> relayDone.tryEmitEmpty()),
-					spec.build())
-			.then(relayDone.asMono());
+		else if (!HttpVersion.HTTP_1_1.equals(this.clientVersion)) {
+			fields.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+		}
+		return new DefaultHttpResponse(HttpVersion.HTTP_1_1, header.nettyStatus(), fields);
+	}
+
+	private static boolean mayHaveBody(int status) {
+		return status >= 200 && status != 204 && status != 304;
+	}
+
+	private boolean isHead() {
+		return HttpMethod.HEAD.equals(this.requestHeader.method());
+	}
+
+	private void completeWrite(@Nullable Throwable cause, MonoSink<Void> sink) {
+		if (cause == null) {
+			sink.success();
+		}
+		else {
+			sink.error(ProxyError.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", cause));
+		}
 	}
 
 	/**
@@ -248,15 +322,53 @@ final class DefaultSession implements Session, TimingDigest {
 	 * response.
 	 */
 	HttpHeaders responseHeaders() {
-		return this.response.responseHeaders();
+		HttpHeaders fields = this.responseHeaders;
+		if (fields == null) {
+			fields = new DefaultHttpHeaders();
+			this.responseHeaders = fields;
+		}
+		return fields;
 	}
 
-	HttpServerResponse response() {
-		return this.response;
+	/**
+	 * Set where the response's trailers come from, asked once the body is complete.
+	 */
+	void setTrailers(Supplier<@Nullable HttpHeaders> source) {
+		this.trailers = source;
 	}
 
+	/**
+	 * The request body as it arrives, with read demand; the client gets its
+	 * {@code 100 Continue} when it is first asked for.
+	 */
 	Flux<ByteBuf> requestBody() {
-		return this.request.receive().retain();
+		InboundBody requestBody = this.body;
+		if (requestBody == null) {
+			return Flux.empty();
+		}
+		if (!this.expectContinue) {
+			return requestBody;
+		}
+		return Flux.defer(() -> {
+			onLoop(this::writeContinue);
+			return requestBody;
+		});
+	}
+
+	private void writeContinue() {
+		if (this.responseWritten == null && this.channel.isActive()) {
+			this.channel.writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+					io.netty.handler.codec.http.HttpResponseStatus.CONTINUE), this.channel.voidPromise());
+			this.channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, this.channel.voidPromise());
+		}
+	}
+
+	@Nullable InboundBody inboundBody() {
+		return this.body;
+	}
+
+	private void requestBodyCancelled() {
+		// Nothing to do: what is left of the body is drained after the response.
 	}
 
 	private boolean markWritten(ResponseHeader header) {
@@ -267,44 +379,45 @@ final class DefaultSession implements Session, TimingDigest {
 		return true;
 	}
 
-	private void writeHeader(ResponseHeader header) {
-		HttpHeaders fields = this.response.responseHeaders();
-		if (header.headers() != fields) {
-			fields.set(header.headers());
-		}
-		if (!fields.contains(HttpHeaderNames.DATE)) {
-			fields.set(HttpHeaderNames.DATE, HttpDate.now());
-		}
-		if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH) && HttpVersion.HTTP_1_1.equals(this.request.version())) {
-			// A body of unknown length: frame it with chunks so the connection stays
-			// usable.
-			fields.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-		}
-		this.response.status(header.nettyStatus());
-		if (!this.keepAlive || this.engine.isShuttingDown()) {
-			this.keepAlive = false;
-			this.response.keepAlive(false);
-		}
-	}
-
 	/**
 	 * Forward an informational (1xx) response, such as 103 Early Hints, ahead of the
 	 * final response. HTTP/1.0 clients never get one (RFC 9110 §15.2).
 	 */
 	void writeInformational(HttpResponse informational) {
-		if (this.responseWritten != null || !HttpVersion.HTTP_1_1.equals(this.request.version())) {
-			return;
-		}
-		// Written below Reactor Netty's traffic handler, which would take the end of the
-		// interim response for the end of the exchange (and close a non-persistent
-		// connection before the final response).
-		ChannelHandlerContext traffic = this.channel.pipeline().context(NettyPipeline.HttpTrafficHandler);
-		if (traffic == null) {
+		if (!HttpVersion.HTTP_1_1.equals(this.clientVersion)) {
 			return;
 		}
 		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(informational.headers(), new DefaultHttpHeaders());
-		traffic.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, informational.status(), headers));
-		traffic.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+		DefaultHttpResponse interim = new DefaultHttpResponse(HttpVersion.HTTP_1_1, informational.status(), headers);
+		onLoop(() -> {
+			if (this.responseWritten == null && this.channel.isActive()) {
+				this.channel.write(interim, this.channel.voidPromise());
+				this.channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, this.channel.voidPromise());
+			}
+		});
+	}
+
+	/**
+	 * The client connection can take more writes.
+	 */
+	void onWritable() {
+		ResponseWriter bodyWriter = this.writer;
+		if (bodyWriter != null) {
+			bodyWriter.resume();
+		}
+	}
+
+	/**
+	 * Close the client connection once the response is out.
+	 */
+	void closeAfterResponse() {
+		ChannelFuture written = this.lastWrite;
+		if (written != null && !written.isDone()) {
+			written.addListener(ChannelFutureListener.CLOSE);
+		}
+		else {
+			this.channel.close();
+		}
 	}
 
 	/**
@@ -316,8 +429,166 @@ final class DefaultSession implements Session, TimingDigest {
 		this.channel.close();
 	}
 
+	/**
+	 * Whether the connection became a tunnel after a 101.
+	 */
+	boolean isTunnel() {
+		return this.tunnel;
+	}
+
 	Channel channel() {
 		return this.channel;
+	}
+
+	private void onLoop(Runnable task) {
+		if (this.loop.inEventLoop()) {
+			task.run();
+		}
+		else {
+			this.loop.execute(task);
+		}
+	}
+
+	/**
+	 * Writes the response body to the client connection, one chunk at a time while the
+	 * connection is writable, and the end of the response (with trailers, if any) once
+	 * the body completes. Writes of one event loop turn share a flush.
+	 */
+	private final class ResponseWriter implements CoreSubscriber<ByteBuf>, Runnable {
+
+		private final MonoSink<Void> sink;
+
+		private volatile @Nullable Subscription subscription;
+
+		private volatile boolean cancelled;
+
+		private boolean waiting;
+
+		private boolean flushScheduled;
+
+		private boolean ended;
+
+		ResponseWriter(MonoSink<Void> sink) {
+			this.sink = sink;
+		}
+
+		@Override
+		public void onSubscribe(Subscription s) {
+			this.subscription = s;
+			if (this.cancelled) {
+				s.cancel();
+				return;
+			}
+			s.request(1);
+		}
+
+		@Override
+		public void onNext(ByteBuf chunk) {
+			if (DefaultSession.this.loop.inEventLoop()) {
+				write(chunk);
+			}
+			else {
+				DefaultSession.this.loop.execute(() -> write(chunk));
+			}
+		}
+
+		private void write(ByteBuf chunk) {
+			Channel client = DefaultSession.this.channel;
+			if (this.cancelled || this.ended) {
+				chunk.release();
+				return;
+			}
+			if (chunk.isReadable()) {
+				client.write(new DefaultHttpContent(chunk), client.voidPromise());
+			}
+			else {
+				chunk.release();
+			}
+			if (client.isWritable()) {
+				scheduleFlush();
+				requestOne();
+				return;
+			}
+			// Wait for the connection to drain; the flush may drain it at once.
+			this.waiting = true;
+			client.flush();
+			if (client.isWritable()) {
+				resume();
+			}
+		}
+
+		private void scheduleFlush() {
+			if (!this.flushScheduled) {
+				this.flushScheduled = true;
+				DefaultSession.this.loop.execute(this);
+			}
+		}
+
+		@Override
+		public void run() {
+			this.flushScheduled = false;
+			if (!this.ended) {
+				DefaultSession.this.channel.flush();
+			}
+		}
+
+		void resume() {
+			if (this.waiting) {
+				this.waiting = false;
+				requestOne();
+			}
+		}
+
+		private void requestOne() {
+			Subscription s = this.subscription;
+			if (s != null && !this.cancelled) {
+				s.request(1);
+			}
+		}
+
+		@Override
+		public void onError(Throwable throwable) {
+			onLoop(() -> {
+				if (!this.cancelled && !this.ended) {
+					this.ended = true;
+					DefaultSession.this.channel.flush();
+					this.sink.error(throwable);
+				}
+			});
+		}
+
+		@Override
+		public void onComplete() {
+			onLoop(() -> {
+				if (this.cancelled || this.ended) {
+					return;
+				}
+				this.ended = true;
+				Channel client = DefaultSession.this.channel;
+				LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
+				Supplier<@Nullable HttpHeaders> source = DefaultSession.this.trailers;
+				HttpHeaders fields = (source != null) ? source.get() : null;
+				if (fields != null && !fields.isEmpty()
+						&& HttpVersion.HTTP_1_1.equals(DefaultSession.this.clientVersion)) {
+					last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, fields);
+				}
+				ChannelFuture written = client.writeAndFlush(last);
+				DefaultSession.this.lastWrite = written;
+				written.addListener((future) -> completeWrite(future.cause(), this.sink));
+			});
+		}
+
+		void cancel() {
+			if (this.cancelled) {
+				return;
+			}
+			this.cancelled = true;
+			Subscription s = this.subscription;
+			if (s != null) {
+				s.cancel();
+			}
+		}
+
 	}
 
 	@Override

@@ -18,7 +18,6 @@ package dev.pingora.proxy.engine;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 import dev.pingora.proxy.ProxyHttp;
@@ -27,21 +26,18 @@ import dev.pingora.upstream.Connector;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.netty.NettyPipeline;
-import reactor.netty.http.server.HttpServer;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The HTTP proxy service: runs a {@link ProxyHttp} for every request a Reactor Netty
- * {@link HttpServer} receives. {@link #configure(HttpServer)} installs it on a server;
- * {@code dev.pingora.server.Server} does that for each listener.
+ * The HTTP proxy service: runs a {@link ProxyHttp} for every request of the client
+ * connections it is installed on. A connection's pipeline holds an HTTP/1.1 server codec
+ * named {@link #HTTP_CODEC}, then {@link #initConnection(Channel)} adds the engine's
+ * handlers; {@code dev.pingora.server.Server} does that for every accepted connection.
  *
  * <p>
  * Pingora counterpart: {@code pingora_proxy::HttpProxy}.
@@ -49,7 +45,12 @@ import reactor.netty.resources.LoopResources;
  * @param <C> the type of the per-request context
  * @since 0.1.0
  */
-public final class HttpProxy<C> implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+public final class HttpProxy<C> {
+
+	/**
+	 * The name of the HTTP codec in a client connection's pipeline.
+	 */
+	public static final String HTTP_CODEC = "pingora.httpCodec";
 
 	static final AttributeKey<Long> ACCEPTED = AttributeKey.valueOf("pingora.accepted");
 
@@ -114,39 +115,42 @@ public final class HttpProxy<C> implements BiFunction<HttpServerRequest, HttpSer
 	}
 
 	/**
-	 * Install this service on a server: the request guard on every connection and this
-	 * handler for every request.
-	 * @param server the server
-	 * @return the configured server
+	 * Install this service on a new client connection whose pipeline ends with the HTTP
+	 * codec ({@link #HTTP_CODEC}): the request guard and the engine's handler are added
+	 * after it, and the connection reads only when the engine asks.
+	 * @param channel the client connection, not yet active or just accepted
 	 */
-	public HttpServer configure(HttpServer server) {
-		Objects.requireNonNull(server, "server");
-		return server.doOnChannelInit((observer, channel, address) -> initChannel(channel)).handle(this);
-	}
-
-	private void initChannel(Channel channel) {
+	public void initConnection(Channel channel) {
+		Objects.requireNonNull(channel, "channel");
 		channel.attr(ACCEPTED).set(this.ticker.read());
-		if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-			channel.pipeline()
-				.addAfter(NettyPipeline.HttpCodec, DownstreamGuard.NAME, new DownstreamGuard(this.settings));
-		}
+		channel.pipeline().addLast(DownstreamGuard.NAME, new DownstreamGuard(this.settings));
+		DownstreamHandler.install(channel, this);
 	}
 
-	@Override
-	public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
+	/**
+	 * Close a client connection if no request is in progress on it.
+	 * @param channel a client connection set up by {@link #initConnection(Channel)}
+	 */
+	public static void closeIfIdle(Channel channel) {
+		DownstreamHandler.closeIfIdle(channel);
+	}
+
+	/**
+	 * Run the phases for one request; the subscriber learns when they are over.
+	 */
+	void serve(DefaultSession session, CoreSubscriber<Void> exchange) {
 		this.inflight.incrementAndGet();
-		DefaultSession session;
 		C ctx;
 		try {
-			session = new DefaultSession(this, request, response);
 			ctx = this.proxy.newCtx();
 		}
 		catch (Throwable ex) {
 			requestDone();
 			logger.error("newCtx failed, answering 500", ex);
-			return response.status(500).keepAlive(false).send();
+			session.respondError(500).subscribe(exchange);
+			return;
 		}
-		return new ProxyRequest<>(this, session, ctx).run();
+		new ProxyRequest<>(this, session, ctx).run().subscribe(exchange);
 	}
 
 	/**

@@ -129,7 +129,7 @@ final class ProxyRequest<C> {
 		this.session.peerSelected = this.engine.ticker.read();
 		UpstreamAttempt<C> attempt = new UpstreamAttempt<>(this, peer, fresh);
 		this.lastAttempt = attempt;
-		return this.session.isWebsocketRequest() ? attempt.runWebsocket() : attempt.run();
+		return attempt.run();
 	}
 
 	private Mono<Void> retryOrFail(Throwable throwable) {

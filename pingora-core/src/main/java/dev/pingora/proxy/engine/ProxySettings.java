@@ -33,10 +33,12 @@ import org.jspecify.annotations.Nullable;
  * {@code null} for no limit
  * @param readTimeout the longest time between two reads of a request body, {@code null}
  * for no limit
+ * @param keepaliveRequestLimit the most requests one client connection carries before it
+ * is closed, 0 for no limit
  * @since 0.1.0
  */
 public record ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders, boolean forwardedHeaders,
-		@Nullable Duration keepaliveTimeout, @Nullable Duration readTimeout) {
+		@Nullable Duration keepaliveTimeout, @Nullable Duration readTimeout, int keepaliveRequestLimit) {
 
 	/**
 	 * Settings without client timeouts.
@@ -46,7 +48,21 @@ public record ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders,
 	 * @param forwardedHeaders whether to append {@code X-Forwarded-*} headers
 	 */
 	public ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders, boolean forwardedHeaders) {
-		this(maxRetries, retryBufferSize, maxHeaders, forwardedHeaders, null, null);
+		this(maxRetries, retryBufferSize, maxHeaders, forwardedHeaders, null, null, 0);
+	}
+
+	/**
+	 * Settings without a limit on requests per client connection.
+	 * @param maxRetries the most upstream attempts per request, at least 1
+	 * @param retryBufferSize the retry buffer size in bytes, at least 0
+	 * @param maxHeaders the most header fields a request may carry, at least 1
+	 * @param forwardedHeaders whether to append {@code X-Forwarded-*} headers
+	 * @param keepaliveTimeout the client keep-alive timeout, {@code null} for none
+	 * @param readTimeout the request body read timeout, {@code null} for none
+	 */
+	public ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders, boolean forwardedHeaders,
+			@Nullable Duration keepaliveTimeout, @Nullable Duration readTimeout) {
+		this(maxRetries, retryBufferSize, maxHeaders, forwardedHeaders, keepaliveTimeout, readTimeout, 0);
 	}
 
 	/**
@@ -57,6 +73,8 @@ public record ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders,
 	 * @param forwardedHeaders whether to append {@code X-Forwarded-*} headers
 	 * @param keepaliveTimeout the client keep-alive timeout, {@code null} for none
 	 * @param readTimeout the request body read timeout, {@code null} for none
+	 * @param keepaliveRequestLimit the most requests per client connection, 0 for no
+	 * limit
 	 */
 	public ProxySettings {
 		if (maxRetries < 1) {
@@ -67,6 +85,9 @@ public record ProxySettings(int maxRetries, int retryBufferSize, int maxHeaders,
 		}
 		if (maxHeaders < 1) {
 			throw new IllegalArgumentException("maxHeaders: " + maxHeaders + " (expected: >= 1)");
+		}
+		if (keepaliveRequestLimit < 0) {
+			throw new IllegalArgumentException("keepaliveRequestLimit: " + keepaliveRequestLimit + " (expected: >= 0)");
 		}
 	}
 

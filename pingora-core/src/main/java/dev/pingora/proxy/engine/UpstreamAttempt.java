@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -44,12 +45,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -57,10 +56,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.WebsocketClientSpec;
-import reactor.netty.http.websocket.WebsocketInbound;
-import reactor.netty.http.websocket.WebsocketOutbound;
 
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
@@ -90,8 +85,6 @@ import dev.pingora.upstream.HttpPeer;
  */
 final class UpstreamAttempt<C> implements Connector.Callback {
 
-	private static final int MAX_FRAME_PAYLOAD = 16 * 1024 * 1024;
-
 	private final ProxyRequest<C> request;
 
 	private final ProxyHttp<C> proxy;
@@ -118,7 +111,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 
 	private final Sinks.One<HttpResponse> head = Sinks.unsafe().one();
 
-	private @Nullable UpstreamBody body;
+	private @Nullable InboundBody body;
 
 	private @Nullable RequestBodyWriter writer;
 
@@ -131,6 +124,10 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 	private boolean keepAlive;
 
 	private boolean skippingInterim;
+
+	private boolean upgraded;
+
+	private final List<ByteBuf> early = new ArrayList<>(0);
 
 	private volatile @Nullable HttpHeaders trailers;
 
@@ -201,6 +198,11 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		if (this.request.engine.settings.forwardedHeaders()) {
 			appendForwarded(headers);
 		}
+		if (this.session.isUpgradeRequest()) {
+			// The upgrade is asked of the upstream in turn (RFC 9110 §7.8).
+			headers.set(HttpHeaderNames.UPGRADE, downstream.headers().getAll(HttpHeaderNames.UPGRADE));
+			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+		}
 		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.originForm(), HttpVersion.HTTP_1_1,
 				headers);
 		return Monos.then(this.proxy.upstreamRequestFilter(this.session, upstream, this.request.ctx),
@@ -228,7 +230,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			return;
 		}
 		connection.writeAndFlush(message, connection.voidPromise());
-		// Upstream connections read only when asked (see UpstreamBody): ask for the
+		// Upstream connections read only when asked (see InboundBody): ask for the
 		// response.
 		connection.read();
 		if (requestBody == null) {
@@ -277,6 +279,10 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			ReferenceCountUtil.release(msg);
 			return;
 		}
+		if (this.upgraded) {
+			holdEarly(msg);
+			return;
+		}
 		if (msg instanceof HttpResponse response) {
 			if (!onResponse(response) || !(msg instanceof HttpContent)) {
 				return;
@@ -300,6 +306,10 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		int code = response.status().code();
 		if (code < 200) {
 			this.skippingInterim = !(response instanceof LastHttpContent);
+			if (code == 101 && this.session.isUpgradeRequest()) {
+				onSwitchingProtocols(response);
+				return false;
+			}
 			if (code == 101) {
 				ReferenceCountUtil.release(response);
 				fail(ProxyError.upstream(ErrorType.INVALID_HTTP_HEADER,
@@ -316,10 +326,51 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		this.responseStarted = true;
 		this.session.firstResponseByte = this.request.engine.ticker.read();
 		this.keepAlive = HttpUtil.isKeepAlive(response);
-		this.body = new UpstreamBody(connection(), this::bodyCancelled);
+		this.body = new InboundBody(connection(), this::bodyCancelled);
 		startReadTimer();
 		this.head.tryEmitValue(response);
 		return true;
+	}
+
+	/**
+	 * The upstream accepted the upgrade: the 101 is the response, and what follows it
+	 * waits for the tunnel.
+	 */
+	private void onSwitchingProtocols(HttpResponse response) {
+		this.upgraded = true;
+		this.skippingInterim = false;
+		this.responseStarted = true;
+		this.session.firstResponseByte = this.request.engine.ticker.read();
+		this.keepAlive = false;
+		cancelReadTimer();
+		if (response instanceof HttpContent content) {
+			holdEarly(content.retain());
+			ReferenceCountUtil.release(response);
+		}
+		this.head.tryEmitValue(response);
+	}
+
+	private void holdEarly(Object msg) {
+		ByteBuf data = (msg instanceof HttpContent content) ? content.content()
+				: (msg instanceof ByteBuf buffer) ? buffer : null;
+		if (data != null && data.isReadable()) {
+			this.early.add(data);
+		}
+		else {
+			ReferenceCountUtil.release(msg);
+		}
+	}
+
+	/**
+	 * Give the upgraded connection to the tunnel: the exchange lets go of it.
+	 */
+	private List<ByteBuf> handOver() {
+		this.released = true;
+		cancelReadTimer();
+		UpstreamChannelHandler.unbind(connection(), this);
+		List<ByteBuf> held = new ArrayList<>(this.early);
+		this.early.clear();
+		return held;
 	}
 
 	private void onContent(HttpContent content) {
@@ -330,7 +381,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			}
 			return;
 		}
-		UpstreamBody responseBody = this.body;
+		InboundBody responseBody = this.body;
 		if (responseBody == null) {
 			content.release();
 			fail(ProxyError.upstream(ErrorType.H1_ERROR, "peer " + this.peer + ", body before the header", null));
@@ -353,8 +404,11 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			}
 			this.responseDone = true;
 			cancelReadTimer();
-			responseBody.complete();
+			// The connection goes back first: completing the body may end the whole
+			// attempt at once (the client write completes synchronously), and an attempt
+			// that ends with its connection still held closes it.
 			finishExchange();
+			responseBody.complete();
 		}
 	}
 
@@ -372,10 +426,10 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 	 * reader wants more.
 	 */
 	void onReadComplete() {
-		if (this.released || this.responseDone) {
+		if (this.released || this.responseDone || this.upgraded) {
 			return;
 		}
-		UpstreamBody responseBody = this.body;
+		InboundBody responseBody = this.body;
 		if (responseBody == null || responseBody.wantsMore()) {
 			connection().read();
 		}
@@ -385,7 +439,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 	 * The connection closed: before the end of the response, that is a failure.
 	 */
 	void onInactive() {
-		if (!this.released && !this.responseDone) {
+		if (!this.released && !this.responseDone && !this.upgraded) {
 			fail(new IOException("peer " + this.peer + " closed the connection"));
 		}
 	}
@@ -448,7 +502,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		}
 		cancelWriter();
 		release(false);
-		UpstreamBody responseBody = this.body;
+		InboundBody responseBody = this.body;
 		if (responseBody == null) {
 			this.head.tryEmitError(cause);
 		}
@@ -487,7 +541,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			return;
 		}
 		long now = System.nanoTime();
-		UpstreamBody responseBody = this.body;
+		InboundBody responseBody = this.body;
 		if (responseBody != null) {
 			if (responseBody.isPaused()) {
 				// Reads are paused because the client is slow: the upstream is not late.
@@ -540,10 +594,15 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		if (!status.reasonPhrase().equals(HttpResponseStatus.valueOf(status.code()).reasonPhrase())) {
 			response.setReason(status.reasonPhrase());
 		}
+		if (this.upgraded) {
+			headers.set(HttpHeaderNames.UPGRADE, received.headers().getAll(HttpHeaderNames.UPGRADE));
+			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+			return receiveUpgrade(response);
+		}
 		if (headers.contains(HttpHeaderNames.TRAILER)) {
 			forwardTrailers();
 		}
-		UpstreamBody responseBody = this.body;
+		InboundBody responseBody = this.body;
 		Flux<ByteBuf> body = this.request.downstreamBody((responseBody != null) ? responseBody : Flux.empty())
 			.doOnComplete(() -> this.responseComplete = true);
 		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx), () -> Monos
@@ -554,9 +613,23 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 				.then(Mono.defer(this::checkResponseComplete))));
 	}
 
+	private Mono<Void> receiveUpgrade(ResponseHeader response) {
+		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx),
+				() -> Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx), () -> {
+					if (response.status() != 101) {
+						// A phase turned the upgrade down: the upstream connection goes.
+						onLoop(() -> handOver().forEach(ByteBuf::release));
+						connection().close();
+						return this.session.sendProxied(response, Flux.empty());
+					}
+					return this.session.sendUpgrade(response, connection(), this::handOver)
+						.doOnSuccess((ignored) -> this.responseComplete = true);
+				}));
+	}
+
 	/**
-	 * Reactor Netty completes a send quietly when the client connection closes under it;
-	 * a body that did not reach its end means the client went away.
+	 * The response is written once its last part is; a body that did not reach its end
+	 * means the client went away.
 	 */
 	private Mono<Void> checkResponseComplete() {
 		if (this.responseComplete) {
@@ -567,19 +640,20 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 	}
 
 	private void forwardTrailers() {
-		this.session.response().trailerHeaders((outgoing) -> {
+		this.session.setTrailers(() -> {
 			HttpHeaders received = this.trailers;
 			if (received == null || received.isEmpty()) {
-				return;
+				return null;
 			}
 			try {
 				this.proxy.upstreamResponseTrailerFilter(this.session, received, this.request.ctx);
 				this.proxy.responseTrailerFilter(this.session, received, this.request.ctx);
-				outgoing.set(received);
+				return received;
 			}
 			catch (RuntimeException ex) {
 				org.slf4j.LoggerFactory.getLogger("dev.pingora.proxy")
 					.warn("trailer phase failed, trailers dropped ({})", this.session.requestSummary(), ex);
+				return null;
 			}
 		});
 	}
@@ -598,7 +672,9 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 				cancelWriter();
 				release(false);
 			}
-			UpstreamBody responseBody = this.body;
+			this.early.forEach(ByteBuf::release);
+			this.early.clear();
+			InboundBody responseBody = this.body;
 			if (responseBody != null && signal != SignalType.ON_COMPLETE) {
 				responseBody.discard();
 			}
@@ -704,70 +780,6 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 
 	}
 
-	/**
-	 * Proxy a WebSocket handshake and then its frames. The upstream handshake is done
-	 * first, on a connection of its own (upgraded connections never go back to the pool);
-	 * the client gets its 101 only once the upstream accepted. Because the handshake
-	 * request is sent when the connection opens, {@code upstreamRequestFilter} runs
-	 * before {@code connectedToUpstream} on this path.
-	 */
-	Mono<Void> runWebsocket() {
-		return this.request.engine.connector.websocketClient(this.peer)
-			.onErrorMap((ex) -> ProxyError.internal("cannot set up a client for peer " + this.peer, ex))
-			.flatMap(this::websocket);
-	}
-
-	private Mono<Void> websocket(HttpClient client) {
-		RequestHeader downstream = this.session.requestHeader();
-		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(downstream.headers(), new DefaultHttpHeaders(),
-				HttpHeaderNames.SEC_WEBSOCKET_KEY, HttpHeaderNames.SEC_WEBSOCKET_VERSION,
-				HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-		if (this.request.engine.settings.forwardedHeaders()) {
-			appendForwarded(headers);
-		}
-		if (!headers.contains(HttpHeaderNames.HOST)) {
-			headers.set(HttpHeaderNames.HOST, hostOf(this.peer));
-		}
-		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.originForm(), HttpVersion.HTTP_1_1,
-				headers);
-		String protocols = downstream.header(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder()
-			.maxFramePayloadLength(MAX_FRAME_PAYLOAD)
-			.handlePing(false);
-		if (protocols != null) {
-			spec.protocols(protocols);
-		}
-		Mono<Void> exchange = Monos.then(this.proxy.upstreamRequestFilter(this.session, upstream, this.request.ctx),
-				() -> client.headers((outgoing) -> outgoing.set(upstream.headers()))
-					.websocket(spec.build())
-					.uri(clientUri(upstream.originForm()))
-					.handle(this::relay)
-					.then());
-		return exchange.onErrorResume(this::attemptFailed);
-	}
-
-	private Publisher<Void> relay(WebsocketInbound upstreamIn, WebsocketOutbound upstreamOut) {
-		this.connected = true;
-		this.responseStarted = true;
-		long now = this.request.engine.ticker.read();
-		this.session.upstreamConnected = now;
-		this.session.firstResponseByte = now;
-		return Monos.then(this.proxy.connectedToUpstream(this.session, false, this.peer, this.request.ctx), () -> {
-			HttpHeaders headers = HopByHopHeaders.copyEndToEnd(upstreamIn.headers(), this.session.responseHeaders(),
-					HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL,
-					HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, HttpHeaderNames.CONTENT_LENGTH);
-			ResponseHeader response = ResponseHeader.wrap(101, HttpVersion.HTTP_1_1, headers);
-			return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx),
-					() -> Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx),
-							() -> this.session.sendWebsocket(response, upstreamIn.selectedSubprotocol(), (clientIn,
-									clientOut) -> WebsocketRelay.relay(clientIn, clientOut, upstreamIn, upstreamOut))));
-		});
-	}
-
-	private static String clientUri(String target) {
-		return (target.startsWith("/") && target.indexOf(' ') < 0) ? target : "/";
-	}
-
 	private static String hostOf(HttpPeer peer) {
 		if (peer.isTls() && !peer.sni().isEmpty()) {
 			return peer.sni();
@@ -781,14 +793,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 
 	private Mono<Void> attemptFailed(Throwable throwable) {
 		ProxyError error;
-		if (throwable instanceof WebSocketClientHandshakeException handshake) {
-			// The upstream answered the handshake with something other than 101: pass its
-			// status on rather than treating a live upstream as unreachable.
-			int status = handshake.response().status().code();
-			error = ProxyError.status((status >= 200) ? status : 502,
-					"peer " + this.peer + " refused the WebSocket handshake with " + status);
-		}
-		else if (UpstreamErrors.isConnectFailure(throwable, this.connected)) {
+		if (UpstreamErrors.isConnectFailure(throwable, this.connected)) {
 			error = UpstreamErrors.classify(throwable, false, false, this.peer);
 			error = this.proxy.failToConnect(this.session, this.peer, this.request.ctx, error)
 				.withSource(ErrorSource.UPSTREAM);

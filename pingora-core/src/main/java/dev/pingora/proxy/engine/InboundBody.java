@@ -28,17 +28,18 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 
 /**
- * The body of an upstream response as a {@link Flux} with back-pressure by read demand:
- * upstream connections do not read on their own ({@code AUTO_READ} is off), and the
- * exchange asks for the next read only while the subscriber (the client connection) wants
- * chunks; otherwise TCP flow control slows the origin down.
+ * A body arriving on a connection (an upstream response, a client's request) as a
+ * {@link Flux} with back-pressure by read demand: the engine's connections do not read on
+ * their own ({@code AUTO_READ} is off), and the connection's handler asks for the next
+ * read only while the subscriber (the other side) wants chunks; otherwise TCP flow
+ * control slows the sender down.
  *
  * <p>
- * Every signal is handled on the upstream connection's event loop; requests and cancels
- * from other threads hop onto it. One subscriber only. Chunks that arrive before the
- * subscriber are held (no further read is asked for, so at most one read's worth).
+ * Every signal is handled on the connection's event loop; requests and cancels from other
+ * threads hop onto it. One subscriber only. Chunks that arrive before the subscriber are
+ * held (no further read is asked for, so at most one read's worth).
  */
-final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
+final class InboundBody extends Flux<ByteBuf> implements Subscription {
 
 	private final Channel channel;
 
@@ -69,11 +70,11 @@ final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
 	private boolean missed;
 
 	/**
-	 * Create the body of the response that is arriving on a connection.
-	 * @param channel the upstream connection
+	 * Create the body of a message that is arriving on a connection.
+	 * @param channel the connection
 	 * @param onCancel what to do when the subscriber cancels (the exchange cannot finish)
 	 */
-	UpstreamBody(Channel channel, Runnable onCancel) {
+	InboundBody(Channel channel, Runnable onCancel) {
 		this.channel = channel;
 		this.loop = channel.eventLoop();
 		this.onCancel = onCancel;
@@ -91,7 +92,7 @@ final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
 
 	private void attach(CoreSubscriber<? super ByteBuf> subscriber) {
 		if (this.actual != null) {
-			Operators.error(subscriber, new IllegalStateException("the upstream body allows one subscriber"));
+			Operators.error(subscriber, new IllegalStateException("a body allows one subscriber"));
 			return;
 		}
 		this.actual = subscriber;
@@ -170,8 +171,8 @@ final class UpstreamBody extends Flux<ByteBuf> implements Subscription {
 	}
 
 	/**
-	 * Whether reads are paused because the subscriber wants nothing now: the upstream is
-	 * not late, the client is.
+	 * Whether reads are paused because the subscriber wants nothing now: the sender is
+	 * not late, the reader is.
 	 */
 	boolean isPaused() {
 		return this.paused;

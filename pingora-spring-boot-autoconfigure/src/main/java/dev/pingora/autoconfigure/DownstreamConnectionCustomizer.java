@@ -16,17 +16,18 @@
 
 package dev.pingora.autoconfigure;
 
-import java.util.function.Function;
+import java.util.function.Consumer;
 
-import reactor.netty.http.server.HttpServer;
+import io.netty.channel.Channel;
 
 /**
- * Customizes the Reactor Netty {@link HttpServer} of every Pingora listener, after the
- * engine configured it. Declare beans of this type; they are applied in order.
+ * Customizes every accepted client connection once the engine set it up (the HTTP codec,
+ * the engine's handlers): add a Netty handler (a wire log, say), set a channel option.
+ * Declare beans of this type; they are applied in order.
  *
  * @since 0.1.0
  */
 @FunctionalInterface
-public interface PingoraServerCustomizer extends Function<HttpServer, HttpServer> {
+public interface DownstreamConnectionCustomizer extends Consumer<Channel> {
 
 }
