@@ -51,8 +51,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -441,12 +439,7 @@ final class DefaultSession implements Session, TimingDigest {
 	}
 
 	private void onLoop(Runnable task) {
-		if (this.loop.inEventLoop()) {
-			task.run();
-		}
-		else {
-			this.loop.execute(task);
-		}
+		BodyWriter.onLoop(this.loop, task);
 	}
 
 	/**
@@ -454,73 +447,25 @@ final class DefaultSession implements Session, TimingDigest {
 	 * connection is writable, and the end of the response (with trailers, if any) once
 	 * the body completes. Writes of one event loop turn share a flush.
 	 */
-	private final class ResponseWriter implements CoreSubscriber<ByteBuf>, Runnable {
+	private final class ResponseWriter extends BodyWriter implements Runnable {
 
 		private final MonoSink<Void> sink;
-
-		private volatile @Nullable Subscription subscription;
-
-		private volatile boolean cancelled;
-
-		private boolean waiting;
 
 		private boolean flushScheduled;
 
 		private boolean ended;
 
 		ResponseWriter(MonoSink<Void> sink) {
+			super(DefaultSession.this.channel);
 			this.sink = sink;
 		}
 
 		@Override
-		public void onSubscribe(Subscription s) {
-			this.subscription = s;
-			if (this.cancelled) {
-				s.cancel();
-				return;
-			}
-			s.request(1);
-		}
-
-		@Override
-		public void onNext(ByteBuf chunk) {
-			if (DefaultSession.this.loop.inEventLoop()) {
-				write(chunk);
-			}
-			else {
-				DefaultSession.this.loop.execute(() -> write(chunk));
-			}
-		}
-
-		private void write(ByteBuf chunk) {
-			Channel client = DefaultSession.this.channel;
-			if (this.cancelled || this.ended) {
-				chunk.release();
-				return;
-			}
-			if (chunk.isReadable()) {
-				client.write(new DefaultHttpContent(chunk), client.voidPromise());
-			}
-			else {
-				chunk.release();
-			}
-			if (client.isWritable()) {
-				scheduleFlush();
-				requestOne();
-				return;
-			}
-			// Wait for the connection to drain; the flush may drain it at once.
-			this.waiting = true;
-			client.flush();
-			if (client.isWritable()) {
-				resume();
-			}
-		}
-
-		private void scheduleFlush() {
+		void write(ByteBuf chunk) {
+			this.channel.write(new DefaultHttpContent(chunk), this.channel.voidPromise());
 			if (!this.flushScheduled) {
 				this.flushScheduled = true;
-				DefaultSession.this.loop.execute(this);
+				this.channel.eventLoop().execute(this);
 			}
 		}
 
@@ -528,65 +473,34 @@ final class DefaultSession implements Session, TimingDigest {
 		public void run() {
 			this.flushScheduled = false;
 			if (!this.ended) {
-				DefaultSession.this.channel.flush();
-			}
-		}
-
-		void resume() {
-			if (this.waiting) {
-				this.waiting = false;
-				requestOne();
-			}
-		}
-
-		private void requestOne() {
-			Subscription s = this.subscription;
-			if (s != null && !this.cancelled) {
-				s.request(1);
+				this.channel.flush();
 			}
 		}
 
 		@Override
-		public void onError(Throwable throwable) {
-			onLoop(() -> {
-				if (!this.cancelled && !this.ended) {
-					this.ended = true;
-					DefaultSession.this.channel.flush();
-					this.sink.error(throwable);
-				}
-			});
+		void fail(Throwable failure) {
+			this.ended = true;
+			this.channel.flush();
+			this.sink.error(failure);
 		}
 
 		@Override
-		public void onComplete() {
-			onLoop(() -> {
-				if (this.cancelled || this.ended) {
-					return;
-				}
-				this.ended = true;
-				Channel client = DefaultSession.this.channel;
-				LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
-				Supplier<@Nullable HttpHeaders> source = DefaultSession.this.trailers;
-				HttpHeaders fields = (source != null) ? source.get() : null;
-				if (fields != null && !fields.isEmpty()
-						&& HttpVersion.HTTP_1_1.equals(DefaultSession.this.clientVersion)) {
-					last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, fields);
-				}
-				ChannelFuture written = client.writeAndFlush(last);
-				DefaultSession.this.lastWrite = written;
-				written.addListener((future) -> completeWrite(future.cause(), this.sink));
-			});
+		void complete() {
+			this.ended = true;
+			LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
+			Supplier<@Nullable HttpHeaders> source = DefaultSession.this.trailers;
+			HttpHeaders fields = (source != null) ? source.get() : null;
+			if (fields != null && !fields.isEmpty() && HttpVersion.HTTP_1_1.equals(DefaultSession.this.clientVersion)) {
+				last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, fields);
+			}
+			ChannelFuture written = this.channel.writeAndFlush(last);
+			DefaultSession.this.lastWrite = written;
+			written.addListener((future) -> completeWrite(future.cause(), this.sink));
 		}
 
-		void cancel() {
-			if (this.cancelled) {
-				return;
-			}
-			this.cancelled = true;
-			Subscription s = this.subscription;
-			if (s != null) {
-				s.cancel();
-			}
+		@Override
+		boolean isOver() {
+			return this.ended;
 		}
 
 	}

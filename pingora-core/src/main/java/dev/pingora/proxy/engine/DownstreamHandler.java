@@ -372,13 +372,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 		}
 
 		private void done() {
-			Channel channel = this.session.channel();
-			if (channel.eventLoop().inEventLoop()) {
-				finished(this);
-			}
-			else {
-				channel.eventLoop().execute(() -> finished(this));
-			}
+			BodyWriter.onLoop(this.session.channel().eventLoop(), () -> finished(this));
 		}
 
 		/**

@@ -49,8 +49,6 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -578,13 +576,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 	}
 
 	private void onLoop(Runnable task) {
-		EventLoop loop = connection().eventLoop();
-		if (loop.inEventLoop()) {
-			task.run();
-		}
-		else {
-			loop.execute(task);
-		}
+		BodyWriter.onLoop(connection().eventLoop(), task);
 	}
 
 	private Mono<Void> receive(HttpResponse received) {
@@ -682,100 +674,34 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 	}
 
 	/**
-	 * Streams the request body to the connection, one chunk at a time, waiting while the
-	 * connection's outbound buffer is full.
+	 * Streams the request body to the connection, one flushed chunk at a time, waiting
+	 * while the connection's outbound buffer is full.
 	 */
-	private final class RequestBodyWriter implements CoreSubscriber<ByteBuf> {
-
-		private final Channel connection;
-
-		private volatile @Nullable Subscription subscription;
-
-		private boolean waiting;
-
-		private volatile boolean cancelled;
+	private final class RequestBodyWriter extends BodyWriter {
 
 		RequestBodyWriter(Channel connection) {
-			this.connection = connection;
+			super(connection);
 		}
 
 		@Override
-		public void onSubscribe(Subscription s) {
-			this.subscription = s;
-			if (this.cancelled) {
-				s.cancel();
-				return;
-			}
-			s.request(1);
+		void write(ByteBuf chunk) {
+			this.channel.writeAndFlush(new DefaultHttpContent(chunk), this.channel.voidPromise());
 		}
 
 		@Override
-		public void onNext(ByteBuf chunk) {
-			onLoop(() -> write(chunk));
-		}
-
-		private void write(ByteBuf chunk) {
-			if (this.cancelled || UpstreamAttempt.this.released) {
-				chunk.release();
-				return;
-			}
-			if (chunk.isReadable()) {
-				this.connection.writeAndFlush(new DefaultHttpContent(chunk), this.connection.voidPromise());
-			}
-			else {
-				chunk.release();
-			}
-			if (this.connection.isWritable()) {
-				requestOne();
-			}
-			else {
-				this.waiting = true;
-			}
-		}
-
-		void resume() {
-			if (this.waiting) {
-				this.waiting = false;
-				requestOne();
-			}
-		}
-
-		private void requestOne() {
-			Subscription s = this.subscription;
-			if (s != null && !this.cancelled) {
-				s.request(1);
-			}
+		void complete() {
+			this.channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, this.channel.voidPromise());
+			requestSent();
 		}
 
 		@Override
-		public void onError(Throwable throwable) {
-			onLoop(() -> {
-				if (!this.cancelled) {
-					fail(throwable);
-				}
-			});
+		void fail(Throwable failure) {
+			UpstreamAttempt.this.fail(failure);
 		}
 
 		@Override
-		public void onComplete() {
-			onLoop(() -> {
-				if (this.cancelled || UpstreamAttempt.this.released) {
-					return;
-				}
-				this.connection.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, this.connection.voidPromise());
-				requestSent();
-			});
-		}
-
-		void cancel() {
-			if (this.cancelled) {
-				return;
-			}
-			this.cancelled = true;
-			Subscription s = this.subscription;
-			if (s != null) {
-				s.cancel();
-			}
+		boolean isOver() {
+			return UpstreamAttempt.this.released;
 		}
 
 	}

@@ -1,0 +1,177 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.proxy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.pingora.http.ResponseHeader;
+import dev.pingora.server.Server;
+import dev.pingora.test.ForwardingProxy;
+import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.RawOrigin;
+import dev.pingora.test.TestOrigin;
+import dev.pingora.test.TestResources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the engine's handling of client connections: pipelining, request bodies
+ * nobody read, the request limit per connection, and upgrades to other protocols.
+ */
+class DownstreamConnectionTests {
+
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
+	@Test
+	void pipelinedRequestsAreAnsweredInOrder() {
+		TestOrigin origin = this.resources.add(TestOrigin.start((request, response) -> {
+			Mono<Void> reply = response.sendString(Mono.just(request.uri())).then();
+			// The first answer is the slow one: a gateway that answered as the upstream
+			// did would answer out of order.
+			return request.uri().equals("/slow") ? Mono.delay(Duration.ofMillis(200)).then(reply) : reply;
+		}));
+		Server gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			client.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\nGET /fast HTTP/1.1\r\nHost: a\r\n\r\n"
+					+ "GET /last HTTP/1.1\r\nHost: a\r\n\r\n");
+			assertThat(client.read(false).text()).isEqualTo("/slow");
+			assertThat(client.read(false).text()).isEqualTo("/fast");
+			assertThat(client.read(false).text()).isEqualTo("/last");
+			assertThat(client.exchange("GET /after HTTP/1.1\r\nHost: a\r\n\r\n").text()).isEqualTo("/after");
+		}
+	}
+
+	@Test
+	void aRequestBodyNobodyReadIsSkippedAndTheConnectionCarriesTheNextRequest() {
+		TestOrigin origin = this.resources.add(TestOrigin.hello("next"));
+		ForwardingProxy proxy = new ForwardingProxy(origin.port()) {
+
+			@Override
+			public Mono<Boolean> requestFilter(Session session, Object ctx) {
+				if (!session.requestHeader().path().equals("/deny")) {
+					return Mono.just(false);
+				}
+				ResponseHeader forbidden = ResponseHeader.of(403);
+				forbidden.headers().set("Content-Length", "0");
+				return session.respond(forbidden).thenReturn(true);
+			}
+
+		};
+		Server gateway = this.resources.gateway(proxy);
+		String body = "x".repeat(200 * 1024);
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			client.send("POST /deny HTTP/1.1\r\nHost: a\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+			RawHttpClient.Response denied = client.read(false);
+			assertThat(denied.status()).isEqualTo(403);
+			assertThat(denied.header("Connection")).isNull();
+			RawHttpClient.Response next = client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+			assertThat(next.status()).isEqualTo(200);
+			assertThat(next.text()).isEqualTo("next");
+		}
+		assertThat(origin.requests()).hasSize(1);
+	}
+
+	@Test
+	void aConnectionClosesAfterTheKeepaliveRequestLimit() {
+		TestOrigin origin = this.resources.add(TestOrigin.hello("limited"));
+		Server gateway = this.resources.gateway(new ForwardingProxy(origin.port()),
+				(conf) -> conf.keepaliveRequestLimit(2));
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			assertThat(client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n").header("Connection")).isNull();
+			RawHttpClient.Response last = client.exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+			assertThat(last.text()).isEqualTo("limited");
+			assertThat(last.header("Connection")).isEqualTo("close");
+			assertThat(client.isClosedByPeer(2000)).isTrue();
+		}
+	}
+
+	@Test
+	void anUpgradeToAnyProtocolBecomesATunnelOfBytes() {
+		AtomicReference<List<String>> handshake = new AtomicReference<>();
+		RawOrigin origin = this.resources.add(RawOrigin.start((socket, index) -> {
+			BufferedReader reader = RawOrigin.reader(socket);
+			handshake.set(RawOrigin.readHead(reader));
+			// The first bytes of the new protocol go out with the 101 itself.
+			RawOrigin.write(socket, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo/1\r\nConnection: Upgrade\r\n"
+					+ "X-Origin: yes\r\n\r\nhello\n");
+			String line;
+			while ((line = reader.readLine()) != null) {
+				RawOrigin.write(socket, "echo:" + line + "\n");
+			}
+		}));
+		Server gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			client.send("GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: echo/1\r\nConnection: Upgrade\r\n\r\n");
+			RawHttpClient.Response switched = client.readHead();
+			assertThat(switched.status()).isEqualTo(101);
+			assertThat(switched.header("Upgrade")).isEqualTo("echo/1");
+			assertThat(switched.header("Connection")).isEqualToIgnoringCase("upgrade");
+			assertThat(switched.header("X-Origin")).isEqualTo("yes");
+			assertThat(readLine(client.input())).isEqualTo("hello");
+			client.send("ping\n");
+			assertThat(readLine(client.input())).isEqualTo("echo:ping");
+			// Not HTTP any more: what looks like a request passes as bytes.
+			client.send("GET / HTTP/1.1\n");
+			assertThat(readLine(client.input())).isEqualTo("echo:GET / HTTP/1.1");
+		}
+		assertThat(handshake.get()).anyMatch((line) -> line.equalsIgnoreCase("Upgrade: echo/1"))
+			.anyMatch((line) -> line.equalsIgnoreCase("Connection: upgrade"));
+	}
+
+	@Test
+	void whenTheUpstreamClosesATunnelTheClientConnectionCloses() {
+		RawOrigin origin = this.resources.add(RawOrigin.start((socket, index) -> {
+			RawOrigin.readHead(RawOrigin.reader(socket));
+			RawOrigin.write(socket,
+					"HTTP/1.1 101 Switching Protocols\r\nUpgrade: once\r\nConnection: Upgrade\r\n\r\nbye\n");
+			socket.close();
+		}));
+		Server gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			client.send("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: once\r\nConnection: Upgrade\r\n\r\n");
+			assertThat(client.readHead().status()).isEqualTo(101);
+			assertThat(readLine(client.input())).isEqualTo("bye");
+			assertThat(client.isClosedByPeer(2000)).isTrue();
+		}
+	}
+
+	private static String readLine(InputStream in) {
+		StringBuilder line = new StringBuilder();
+		try {
+			int c;
+			while ((c = in.read()) != -1 && c != '\n') {
+				line.append((char) c);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return new String(line.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+	}
+
+}
