@@ -25,19 +25,21 @@ usage: bench/run.sh [options]
                      the first is repeated --repeats times and warms the gateway up
   --repeats N        measured cells of the first path per target, median reported (default 3)
   --no-nginx         skip nginx as a proxy
-  --heap SIZE        gateway -Xms/-Xmx (default 512m)
+  --heap SIZE        gateway -Xms/-Xmx (default 192m)
   --port-base P      origin on P, gateway on P+1, filtered gateway on P+2, nginx on P+3 (default 28180)
   --jvm 'FLAGS'      extra JVM flags for the gateway (default none)
   --max-minutes M    stop everything after M minutes (default 30)
   --quick            --duration 5 --warmup 20 --repeats 1 --paths /small --connections-high 0
   --filter           also measure the gateway behind a ProxyFilter that edits one request and one
-                     response header (same JVM, port P+2), and report its cost against the gateway
+                     response header (same JVM, port P+2), and report its cost against the gateway,
+                     from the cells and from back-to-back pairs of 10 s cells in alternating order
+  --filter-pairs N   pairs of cells for the filter cost (default 8)
 Needs nginx, wrk and taskset; installs nginx and wrk with apt-get when they are missing.
 USAGE
 }
 
-DURATION=20 WARMUP=120 CONNS=50 CONNS_HIGH=400 PATHS=/small,/64k REPEATS=3 HEAP=512m PORT_BASE=28180 MAX_MINUTES=40
-EXTRA_JVM="" FILTER=0 NGINX=1
+DURATION=20 WARMUP=120 CONNS=50 CONNS_HIGH=400 PATHS=/small,/64k REPEATS=3 HEAP=192m PORT_BASE=28180 MAX_MINUTES=40
+EXTRA_JVM="" FILTER=0 NGINX=1 FILTER_PAIRS=8 FILTER_CELL=10
 while (($#)); do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -53,6 +55,7 @@ while (($#)); do
     --jvm) EXTRA_JVM=$2; shift 2 ;;
     --quick) DURATION=5 WARMUP=20 REPEATS=1 PATHS=/small CONNS_HIGH=0; shift ;;
     --filter) FILTER=1; shift ;;
+    --filter-pairs) FILTER_PAIRS=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -255,6 +258,25 @@ for path in "${PATH_LIST[@]:1}"; do
   measure "$path" "$CONNS" 1
   CELLS+=("$path $CONNS")
 done
+# The filter cost is a few per cent, less than the drift between two cells: measure it in pairs of
+# cells back to back, in alternating order (plain-filtered, filtered-plain, ...), and take the
+# median of the pairs' ratios.
+FILTER_RATIOS=()
+if ((FILTER)); then
+  for pair in $(seq "$FILTER_PAIRS"); do
+    over_budget && { log "time budget reached"; break; }
+    order=(gateway filtered)
+    ((pair % 2 == 0)) && order=(filtered gateway)
+    declare -A PAIR=()
+    for target in "${order[@]}"; do
+      PAIR[$target]=$(run_wrk "http://127.0.0.1:$(port_of "$target")${PATH_LIST[0]}" "$FILTER_CELL" \
+        "$RUN_DIR/raw/pair-$pair-$target.txt" | cut -d' ' -f1)
+    done
+    ratio=$(awk -v a="${PAIR[filtered]}" -v b="${PAIR[gateway]}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }')
+    FILTER_RATIOS+=("$ratio")
+    log "filter pair $pair (${order[*]}): gateway ${PAIR[gateway]}, filtered ${PAIR[filtered]}, ratio $ratio"
+  done
+fi
 if ((CONNS_HIGH > 0)) && ! over_budget; then
   for target in "${TARGETS[@]}"; do run_wrk "http://127.0.0.1:$(port_of "$target")${PATH_LIST[0]}" 10 /dev/null "$CONNS_HIGH" > /dev/null; done
   measure "${PATH_LIST[0]}" "$CONNS_HIGH" 1
@@ -288,7 +310,13 @@ col() { printf '%s' "${RESULT[$1,$2,$3]:-}" | awk -v c="$4" 'NF { print $c }' | 
     gw=$(col gateway "$path" "$CONNS" 1)
     fl=$(col filtered "$path" "$CONNS" 1)
     echo
-    echo "Filter cost on $path c=$CONNS: $(awk -v a="$fl" -v b="$gw" 'BEGIN { if (b > 0) printf "%.1f %%", (1 - a / b) * 100; else print "-" }') of the gateway's req/s (filtered / plain = $fl / $gw)."
+    echo "Filter cost on $path c=$CONNS, from the medians of the cells above: $(awk -v a="$fl" -v b="$gw" 'BEGIN { if (b > 0) printf "%.1f %%", (1 - a / b) * 100; else print "-" }') (filtered / plain = $fl / $gw)."
+    if ((${#FILTER_RATIOS[@]} > 0)); then
+      med=$(printf '%s\n' "${FILTER_RATIOS[@]}" | median)
+      lo=$(printf '%s\n' "${FILTER_RATIOS[@]}" | sort -n | head -n1)
+      hi=$(printf '%s\n' "${FILTER_RATIOS[@]}" | sort -n | tail -n1)
+      echo "Filter cost from ${#FILTER_RATIOS[@]} back-to-back pairs of ${FILTER_CELL} s cells in alternating order: $(awk -v r="$med" 'BEGIN { printf "%.1f %%", (1 - r) * 100 }') (median; pairs from $(awk -v r="$hi" 'BEGIN { printf "%.1f", (1 - r) * 100 }') to $(awk -v r="$lo" 'BEGIN { printf "%.1f", (1 - r) * 100 }') %)."
+    fi
   fi
   echo
   echo "Gateway RSS at the end (after the last cell): $((RSS_KB / 1024)) MiB; peak: $((HWM_KB / 1024)) MiB."
