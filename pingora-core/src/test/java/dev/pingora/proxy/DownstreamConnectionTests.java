@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.pingora.http.ResponseHeader;
@@ -49,11 +50,21 @@ class DownstreamConnectionTests {
 
 	@Test
 	void pipelinedRequestsAreAnsweredInOrder() {
-		TestOrigin origin = this.resources.add(TestOrigin.start((request, response) -> {
-			Mono<Void> reply = response.sendString(Mono.just(request.uri())).then();
-			// The first answer is the slow one: a gateway that answered as the upstream
-			// did would answer out of order.
-			return request.uri().equals("/slow") ? Mono.delay(Duration.ofMillis(200)).then(reply) : reply;
+		// A plain socket origin: with a Reactor Netty origin, about 1 run in 15 lost the
+		// third request (the gateway wrote it without error on the reused connection;
+		// the origin's handler never saw it); with this origin, 40 runs out of 40 pass.
+		RawOrigin origin = this.resources.add(RawOrigin.start((socket, index) -> {
+			BufferedReader reader = RawOrigin.reader(socket);
+			List<String> head;
+			while ((head = RawOrigin.readHead(reader)) != null) {
+				String path = head.get(0).split(" ")[1];
+				if (path.equals("/slow")) {
+					// The first answer is the slow one: a gateway that answered as the
+					// upstream did would answer out of order.
+					LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+				}
+				RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path);
+			}
 		}));
 		Server gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
 		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
@@ -141,6 +152,19 @@ class DownstreamConnectionTests {
 		}
 		assertThat(handshake.get()).anyMatch((line) -> line.equalsIgnoreCase("Upgrade: echo/1"))
 			.anyMatch((line) -> line.equalsIgnoreCase("Connection: upgrade"));
+	}
+
+	@Test
+	void anUpgradeToH2cIsNotPassedOn() {
+		TestOrigin origin = this.resources.add(TestOrigin.start((request, response) -> response
+			.sendString(Mono.just("upgrade=" + request.requestHeaders().get("Upgrade")))));
+		Server gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			RawHttpClient.Response response = client.exchange("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n"
+					+ "Connection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.text()).isEqualTo("upgrade=null");
+		}
 	}
 
 	@Test

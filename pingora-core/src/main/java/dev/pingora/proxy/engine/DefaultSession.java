@@ -128,9 +128,12 @@ final class DefaultSession implements Session, TimingDigest {
 		this.clientVersion = request.protocolVersion();
 		this.requestHeader = RequestHeader.wrap(request.method(), request.uri(), this.clientVersion, headers);
 		this.hasRequestBody = hasBody(headers);
+		// An upgrade to h2c concerns this hop only (RFC 9113 §3.1 removed it; a client
+		// that offers it still gets HTTP/1.1): it is not passed on.
 		this.upgradeRequest = headers.contains(HttpHeaderNames.UPGRADE)
 				&& headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-				&& HttpVersion.HTTP_1_1.equals(this.clientVersion);
+				&& HttpVersion.HTTP_1_1.equals(this.clientVersion)
+				&& !"h2c".equalsIgnoreCase(headers.get(HttpHeaderNames.UPGRADE).trim());
 		this.expectContinue = this.hasRequestBody && HttpUtil.is100ContinueExpected(request);
 		this.body = this.hasRequestBody ? new InboundBody(channel, this::requestBodyCancelled) : null;
 		Long accepted = channel.attr(HttpProxy.ACCEPTED).get();
