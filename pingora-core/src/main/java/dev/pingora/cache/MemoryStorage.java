@@ -1,0 +1,352 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.cache;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * The default {@link Storage}: responses on the heap in a Caffeine cache weighed by their
+ * bytes (body, header fields and bookkeeping), evicted by Caffeine's W-TinyLFU policy
+ * once the total passes the maximum size. Responses larger than the largest object size
+ * are not kept. Fills stream: an entry is visible from its first byte, and its readers
+ * follow the writer.
+ *
+ * <p>
+ * Pingora counterpart: {@code pingora_cache::memory::MemCache} with an eviction manager
+ * (TinyUFO there).
+ *
+ * @since 0.1.0
+ */
+public final class MemoryStorage implements Storage {
+
+	private static final int CHUNK_OVERHEAD = 48;
+
+	private static final long REWEIGH_EVERY = 1024 * 1024;
+
+	private final Cache<CacheKey, Entry> entries;
+
+	private final long maxObjectSize;
+
+	private final LongAdder evictions = new LongAdder();
+
+	/**
+	 * Create a storage.
+	 * @param maxSize the most bytes to keep, at least 1
+	 * @param maxObjectSize the largest response body to keep, in bytes, at least 1
+	 */
+	public MemoryStorage(long maxSize, long maxObjectSize) {
+		if (maxSize < 1) {
+			throw new IllegalArgumentException("maxSize: " + maxSize + " (expected: >= 1)");
+		}
+		if (maxObjectSize < 1) {
+			throw new IllegalArgumentException("maxObjectSize: " + maxObjectSize + " (expected: >= 1)");
+		}
+		this.maxObjectSize = maxObjectSize;
+		this.entries = Caffeine.newBuilder()
+			.maximumWeight(maxSize)
+			.weigher((CacheKey key, Entry entry) -> entry.weight())
+			.executor(Runnable::run)
+			.removalListener((CacheKey key, Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+				if (cause.wasEvicted()) {
+					this.evictions.increment();
+				}
+			})
+			.build();
+	}
+
+	@Override
+	public @Nullable Hit lookup(CacheKey key) {
+		return this.entries.getIfPresent(key);
+	}
+
+	@Override
+	public @Nullable Fill startFill(CacheKey key, CacheMeta meta) {
+		Entry entry = new Entry(this, key, meta);
+		this.entries.put(key, entry);
+		return entry;
+	}
+
+	@Override
+	public boolean updateMeta(CacheKey key, CacheMeta meta) {
+		Entry entry = this.entries.getIfPresent(key);
+		if (entry == null) {
+			return false;
+		}
+		entry.meta = meta;
+		reweigh(entry);
+		return true;
+	}
+
+	@Override
+	public boolean purge(CacheKey key) {
+		Entry removed = this.entries.asMap().remove(key);
+		if (removed != null) {
+			removed.abort(new IllegalStateException("purged while being stored"));
+		}
+		return removed != null;
+	}
+
+	/**
+	 * Return the number of stored responses.
+	 * @return the count (eviction may lag behind by a little)
+	 */
+	public long size() {
+		this.entries.cleanUp();
+		return this.entries.estimatedSize();
+	}
+
+	/**
+	 * Return the bytes stored, as weighed.
+	 * @return the weighed size
+	 */
+	public long weightedSize() {
+		this.entries.cleanUp();
+		return this.entries.policy().eviction().map((eviction) -> eviction.weightedSize().orElse(0)).orElse(0L);
+	}
+
+	/**
+	 * Return how many responses were evicted for room.
+	 * @return the count
+	 */
+	public long evictions() {
+		return this.evictions.sum();
+	}
+
+	private void reweigh(Entry entry) {
+		this.entries.asMap().replace(entry.key, entry, entry);
+	}
+
+	private void remove(Entry entry) {
+		this.entries.asMap().remove(entry.key, entry);
+	}
+
+	private static final class Entry implements Hit, Fill {
+
+		private final MemoryStorage storage;
+
+		private final CacheKey key;
+
+		private volatile CacheMeta meta;
+
+		private final List<byte[]> chunks = new ArrayList<>();
+
+		private final List<Reader> readers = new CopyOnWriteArrayList<>();
+
+		private long length;
+
+		private long weighedAt;
+
+		private volatile boolean complete;
+
+		private volatile @Nullable Throwable failure;
+
+		Entry(MemoryStorage storage, CacheKey key, CacheMeta meta) {
+			this.storage = storage;
+			this.key = key;
+			this.meta = meta;
+		}
+
+		synchronized int weight() {
+			long weight = this.meta.weight() + this.length + (long) this.chunks.size() * CHUNK_OVERHEAD;
+			return (int) Math.min(Integer.MAX_VALUE, weight);
+		}
+
+		@Override
+		public CacheMeta meta() {
+			return this.meta;
+		}
+
+		@Override
+		public boolean isComplete() {
+			return this.complete;
+		}
+
+		@Override
+		public synchronized long length() {
+			return this.complete ? this.length : -1;
+		}
+
+		@Override
+		public Flux<ByteBuf> body(long from, long to) {
+			return Flux.create((sink) -> {
+				Reader reader = new Reader(this, sink, from, to);
+				this.readers.add(reader);
+				sink.onRequest((n) -> reader.drain());
+				sink.onDispose(() -> this.readers.remove(reader));
+			});
+		}
+
+		@Override
+		public boolean write(ByteBuf chunk) {
+			if (this.complete || this.failure != null) {
+				return false;
+			}
+			int size = chunk.readableBytes();
+			if (size == 0) {
+				return true;
+			}
+			boolean reweigh;
+			synchronized (this) {
+				if (this.length + size > this.storage.maxObjectSize) {
+					reweigh = false;
+				}
+				else {
+					byte[] bytes = new byte[size];
+					chunk.getBytes(chunk.readerIndex(), bytes);
+					this.chunks.add(bytes);
+					this.length += size;
+					reweigh = this.length - this.weighedAt >= REWEIGH_EVERY;
+					if (reweigh) {
+						this.weighedAt = this.length;
+					}
+					size = -1;
+				}
+			}
+			if (size != -1) {
+				abort(new IllegalStateException(
+						"response larger than the largest object size (" + this.storage.maxObjectSize + " bytes)"));
+				return false;
+			}
+			if (reweigh) {
+				this.storage.reweigh(this);
+			}
+			notifyReaders();
+			return true;
+		}
+
+		@Override
+		public void finish() {
+			if (this.failure != null) {
+				return;
+			}
+			this.complete = true;
+			this.storage.reweigh(this);
+			notifyReaders();
+		}
+
+		@Override
+		public void abort(Throwable cause) {
+			// Readers of a complete entry keep reading what they hold; readers of one
+			// still being filled will not see its end.
+			if (!this.complete) {
+				this.failure = cause;
+			}
+			this.storage.remove(this);
+			notifyReaders();
+		}
+
+		private void notifyReaders() {
+			for (Reader reader : this.readers) {
+				reader.drain();
+			}
+		}
+
+		synchronized byte @Nullable [] chunk(int index) {
+			return (index < this.chunks.size()) ? this.chunks.get(index) : null;
+		}
+
+	}
+
+	/**
+	 * One reader of an entry, possibly ahead of its fill.
+	 */
+	private static final class Reader {
+
+		private final Entry entry;
+
+		private final FluxSink<ByteBuf> sink;
+
+		private final long to;
+
+		private long position;
+
+		private int index;
+
+		private long chunkStart;
+
+		private boolean done;
+
+		Reader(Entry entry, FluxSink<ByteBuf> sink, long from, long to) {
+			this.entry = entry;
+			this.sink = sink;
+			this.position = from;
+			this.to = to;
+		}
+
+		synchronized void drain() {
+			while (!this.done && this.sink.requestedFromDownstream() > 0) {
+				if (this.to >= 0 && this.position >= this.to) {
+					finish();
+					return;
+				}
+				boolean complete = this.entry.complete;
+				Throwable failure = this.entry.failure;
+				byte[] chunk = this.entry.chunk(this.index);
+				if (chunk == null) {
+					if (failure != null) {
+						this.done = true;
+						this.sink.error(failure);
+					}
+					else if (complete) {
+						finish();
+					}
+					return;
+				}
+				long chunkEnd = this.chunkStart + chunk.length;
+				if (this.position >= chunkEnd) {
+					this.index++;
+					this.chunkStart = chunkEnd;
+					continue;
+				}
+				long end = (this.to >= 0) ? Math.min(chunkEnd, this.to) : chunkEnd;
+				int offset = (int) (this.position - this.chunkStart);
+				int length = (int) (end - this.position);
+				this.position = end;
+				this.sink.next(Unpooled.wrappedBuffer(chunk, offset, length));
+			}
+			if (!this.done && (this.entry.failure != null || this.entry.complete)
+					&& this.entry.chunk(this.index) == null && this.sink.requestedFromDownstream() == 0) {
+				// Nothing more to emit: complete without waiting for demand.
+				if (this.entry.failure != null) {
+					this.done = true;
+					this.sink.error(this.entry.failure);
+				}
+				else {
+					finish();
+				}
+			}
+		}
+
+		private void finish() {
+			this.done = true;
+			this.sink.complete();
+		}
+
+	}
+
+}
