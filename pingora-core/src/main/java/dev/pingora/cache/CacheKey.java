@@ -16,6 +16,7 @@
 
 package dev.pingora.cache;
 
+import java.util.Locale;
 import java.util.Objects;
 
 import io.netty.handler.codec.http.HttpMethod;
@@ -56,8 +57,9 @@ public record CacheKey(String primary, @Nullable String variance) {
 	 */
 	public static CacheKey of(HttpMethod method, String scheme, @Nullable String host, String pathAndQuery) {
 		String keyed = HttpMethod.HEAD.equals(method) ? HttpMethod.GET.name() : method.name();
-		return new CacheKey(keyed + " " + scheme + "://"
-				+ ((host != null) ? host.toLowerCase(java.util.Locale.ROOT) : "") + pathAndQuery, null);
+		return new CacheKey(
+				keyed + " " + scheme + "://" + ((host != null) ? host.toLowerCase(Locale.ROOT) : "") + pathAndQuery,
+				null);
 	}
 
 	/**

@@ -299,11 +299,13 @@ public final class MemoryStorage implements Storage {
 		}
 
 		synchronized void drain() {
-			while (!this.done && this.sink.requestedFromDownstream() > 0) {
+			while (!this.done) {
 				if (this.to >= 0 && this.position >= this.to) {
 					finish();
 					return;
 				}
+				// The fill's state before its chunks: a fill that ends after the chunk
+				// lookup is seen as not ended yet, never as ended early.
 				boolean complete = this.entry.complete;
 				Throwable failure = this.entry.failure;
 				byte[] chunk = this.entry.chunk(this.index);
@@ -323,22 +325,14 @@ public final class MemoryStorage implements Storage {
 					this.chunkStart = chunkEnd;
 					continue;
 				}
+				if (this.sink.requestedFromDownstream() == 0) {
+					return;
+				}
 				long end = (this.to >= 0) ? Math.min(chunkEnd, this.to) : chunkEnd;
 				int offset = (int) (this.position - this.chunkStart);
 				int length = (int) (end - this.position);
 				this.position = end;
 				this.sink.next(Unpooled.wrappedBuffer(chunk, offset, length));
-			}
-			if (!this.done && (this.entry.failure != null || this.entry.complete)
-					&& this.entry.chunk(this.index) == null && this.sink.requestedFromDownstream() == 0) {
-				// Nothing more to emit: complete without waiting for demand.
-				if (this.entry.failure != null) {
-					this.done = true;
-					this.sink.error(this.entry.failure);
-				}
-				else {
-					finish();
-				}
 			}
 		}
 

@@ -350,6 +350,7 @@ public final class Server implements AutoCloseable {
 		}
 		EventLoopGroup acceptors = eventLoops.onServerSelect(true);
 		EventLoopGroup workers = eventLoops.onServer(true);
+		HttpDecoderConfig decoding = decoderConfig();
 		ServerBootstrap bootstrap = new ServerBootstrap().group(acceptors, workers);
 		if (listener.isUnix()) {
 			bootstrap.channelFactory(() -> eventLoops.onChannel(ServerDomainSocketChannel.class, workers));
@@ -363,7 +364,7 @@ public final class Server implements AutoCloseable {
 				group.add(channel);
 				// The keep-alive and request body read timeouts are the engine's own
 				// (DownstreamGuard): one timer per connection.
-				channel.pipeline().addLast(HttpProxy.HTTP_CODEC, new HttpServerCodec(decoderConfig()));
+				channel.pipeline().addLast(HttpProxy.HTTP_CODEC, new HttpServerCodec(decoding));
 				proxyService.initConnection(channel);
 				Server.this.downstreamCustomizer.accept(channel);
 			}

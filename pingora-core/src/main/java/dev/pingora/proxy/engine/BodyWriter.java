@@ -92,7 +92,14 @@ abstract class BodyWriter implements CoreSubscriber<ByteBuf> {
 
 	@Override
 	public final void onNext(ByteBuf chunk) {
-		onLoop(this.channel.eventLoop(), () -> next(chunk));
+		EventExecutor loop = this.channel.eventLoop();
+		if (loop.inEventLoop()) {
+			// The usual case, once per chunk: no task.
+			next(chunk);
+		}
+		else {
+			loop.execute(() -> next(chunk));
+		}
 	}
 
 	private void next(ByteBuf chunk) {

@@ -45,6 +45,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -90,8 +91,6 @@ final class DefaultSession implements Session, TimingDigest {
 
 	private volatile @Nullable ResponseHeader responseWritten;
 
-	private @Nullable HttpHeaders responseHeaders;
-
 	private @Nullable Map<String, Object> attributes;
 
 	private @Nullable ResponseWriter writer;
@@ -135,7 +134,9 @@ final class DefaultSession implements Session, TimingDigest {
 				&& HttpVersion.HTTP_1_1.equals(this.clientVersion)
 				&& !"h2c".equalsIgnoreCase(headers.get(HttpHeaderNames.UPGRADE).trim());
 		this.expectContinue = this.hasRequestBody && HttpUtil.is100ContinueExpected(request);
-		this.body = this.hasRequestBody ? new InboundBody(channel, this::requestBodyCancelled) : null;
+		// A body whose reader gave up is drained after the response (DownstreamHandler).
+		this.body = this.hasRequestBody ? new InboundBody(channel, () -> {
+		}) : null;
 		Long accepted = channel.attr(HttpProxy.ACCEPTED).get();
 		this.requestHeaderRead = engine.ticker.read();
 		this.connectionAccepted = (accepted != null) ? accepted : this.requestHeaderRead;
@@ -180,12 +181,7 @@ final class DefaultSession implements Session, TimingDigest {
 				sink.success();
 				return;
 			}
-			HttpHeaders fields = header.headers();
-			if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH) && !fields.contains(HttpHeaderNames.TRANSFER_ENCODING)
-					&& mayHaveBody(header.status()) && !isHead()) {
-				fields.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-			}
-			this.channel.write(head(header), this.channel.voidPromise());
+			this.channel.write(head(header, body.readableBytes()), this.channel.voidPromise());
 			ChannelFuture written = this.channel.writeAndFlush(new DefaultLastHttpContent(body));
 			this.lastWrite = written;
 			written.addListener((future) -> completeWrite(future.cause(), sink));
@@ -238,7 +234,7 @@ final class DefaultSession implements Session, TimingDigest {
 				sink.success();
 				return;
 			}
-			this.channel.write(head(header), this.channel.voidPromise());
+			this.channel.write(head(header, -1), this.channel.voidPromise());
 			ResponseWriter bodyWriter = new ResponseWriter(sink);
 			this.writer = bodyWriter;
 			sink.onCancel(bodyWriter::cancel);
@@ -274,14 +270,23 @@ final class DefaultSession implements Session, TimingDigest {
 		}));
 	}
 
-	private HttpResponse head(ResponseHeader header) {
+	/**
+	 * The response head, framed: a body whose length is known gets {@code Content-Length}
+	 * (not for HEAD, whose fields describe the GET response), one of unknown length is
+	 * chunked for HTTP/1.1 clients and ends with the connection for HTTP/1.0 ones.
+	 * @param knownLength the body's length, or -1 when it streams
+	 */
+	private HttpResponse head(ResponseHeader header, long knownLength) {
 		HttpHeaders fields = header.headers();
 		if (!fields.contains(HttpHeaderNames.DATE)) {
 			fields.set(HttpHeaderNames.DATE, HttpDate.now());
 		}
 		if (!fields.contains(HttpHeaderNames.CONTENT_LENGTH) && !fields.contains(HttpHeaderNames.TRANSFER_ENCODING)
 				&& mayHaveBody(header.status())) {
-			if (HttpVersion.HTTP_1_1.equals(this.clientVersion)) {
+			if (knownLength >= 0 && !isHead()) {
+				fields.set(HttpHeaderNames.CONTENT_LENGTH, knownLength);
+			}
+			else if (HttpVersion.HTTP_1_1.equals(this.clientVersion)) {
 				// A body of unknown length: frame it with chunks so the connection stays
 				// usable.
 				fields.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -319,19 +324,6 @@ final class DefaultSession implements Session, TimingDigest {
 	}
 
 	/**
-	 * Return the response header fields that go to the client, to fill from the upstream
-	 * response.
-	 */
-	HttpHeaders responseHeaders() {
-		HttpHeaders fields = this.responseHeaders;
-		if (fields == null) {
-			fields = new DefaultHttpHeaders();
-			this.responseHeaders = fields;
-		}
-		return fields;
-	}
-
-	/**
 	 * Set where the response's trailers come from, asked once the body is complete.
 	 */
 	void setTrailers(Supplier<@Nullable HttpHeaders> source) {
@@ -358,18 +350,14 @@ final class DefaultSession implements Session, TimingDigest {
 
 	private void writeContinue() {
 		if (this.responseWritten == null && this.channel.isActive()) {
-			this.channel.writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-					io.netty.handler.codec.http.HttpResponseStatus.CONTINUE), this.channel.voidPromise());
+			this.channel.writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE),
+					this.channel.voidPromise());
 			this.channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, this.channel.voidPromise());
 		}
 	}
 
 	@Nullable InboundBody inboundBody() {
 		return this.body;
-	}
-
-	private void requestBodyCancelled() {
-		// Nothing to do: what is left of the body is drained after the response.
 	}
 
 	private boolean markWritten(ResponseHeader header) {

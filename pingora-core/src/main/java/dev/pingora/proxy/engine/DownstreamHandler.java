@@ -101,9 +101,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.context = ctx;
-		if (ctx.channel().isActive()) {
-			ctx.read();
-		}
 	}
 
 	@Override
@@ -196,16 +193,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 		// that goes away; a pipelined request it brings waits. An upgrade request waits
 		// for its answer: what follows it is another protocol.
 		return !exchange.session.isUpgradeRequest();
-	}
-
-	/**
-	 * The body's reader wants more: ask for a read.
-	 */
-	void resumeReading() {
-		ChannelHandlerContext ctx = this.context;
-		if (ctx != null && wantsRead()) {
-			ctx.read();
-		}
 	}
 
 	@Override

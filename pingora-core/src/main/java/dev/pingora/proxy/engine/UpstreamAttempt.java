@@ -99,8 +99,6 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 
 	private volatile boolean responseStarted;
 
-	private volatile boolean responseComplete;
-
 	private @Nullable MonoSink<Channel> connecting;
 
 	private volatile @Nullable Channel channel;
@@ -125,7 +123,7 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 
 	private boolean upgraded;
 
-	private final List<ByteBuf> early = new ArrayList<>(0);
+	private @Nullable List<ByteBuf> early;
 
 	private volatile @Nullable HttpHeaders trailers;
 
@@ -352,6 +350,9 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		ByteBuf data = (msg instanceof HttpContent content) ? content.content()
 				: (msg instanceof ByteBuf buffer) ? buffer : null;
 		if (data != null && data.isReadable()) {
+			if (this.early == null) {
+				this.early = new ArrayList<>(2);
+			}
 			this.early.add(data);
 		}
 		else {
@@ -366,9 +367,9 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		this.released = true;
 		cancelReadTimer();
 		UpstreamChannelHandler.unbind(connection(), this);
-		List<ByteBuf> held = new ArrayList<>(this.early);
-		this.early.clear();
-		return held;
+		List<ByteBuf> held = this.early;
+		this.early = null;
+		return (held != null) ? held : List.of();
 	}
 
 	private void onContent(HttpContent content) {
@@ -581,13 +582,17 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 
 	private Mono<Void> receive(HttpResponse received) {
 		HttpResponseStatus status = received.status();
-		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(received.headers(), this.session.responseHeaders());
+		// The decoded response is the engine's alone: its fields become the client's,
+		// without their hop-by-hop fields, in place.
+		HttpHeaders headers = received.headers();
+		List<String> upgrade = this.upgraded ? headers.getAll(HttpHeaderNames.UPGRADE) : List.of();
+		HopByHopHeaders.remove(headers);
 		ResponseHeader response = ResponseHeader.wrap(status.code(), HttpVersion.HTTP_1_1, headers);
 		if (!status.reasonPhrase().equals(HttpResponseStatus.valueOf(status.code()).reasonPhrase())) {
 			response.setReason(status.reasonPhrase());
 		}
 		if (this.upgraded) {
-			headers.set(HttpHeaderNames.UPGRADE, received.headers().getAll(HttpHeaderNames.UPGRADE));
+			headers.set(HttpHeaderNames.UPGRADE, upgrade);
 			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
 			return receiveUpgrade(response);
 		}
@@ -595,14 +600,12 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			forwardTrailers();
 		}
 		InboundBody responseBody = this.body;
-		Flux<ByteBuf> body = this.request.downstreamBody((responseBody != null) ? responseBody : Flux.empty())
-			.doOnComplete(() -> this.responseComplete = true);
-		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx), () -> Monos
-			.then(this.proxy.responseFilter(this.session, response, this.request.ctx), () -> this.session
-				.sendProxied(response, body)
-				.onErrorMap((ex) -> !(ex instanceof ProxyError),
-						(ex) -> ProxyError.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", ex))
-				.then(Mono.defer(this::checkResponseComplete))));
+		Flux<ByteBuf> body = this.request.downstreamBody((responseBody != null) ? responseBody : Flux.empty());
+		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx),
+				() -> Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx),
+						() -> this.session.sendProxied(response, body)
+							.onErrorMap((ex) -> !(ex instanceof ProxyError), (ex) -> ProxyError
+								.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", ex))));
 	}
 
 	private Mono<Void> receiveUpgrade(ResponseHeader response) {
@@ -614,21 +617,8 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 						connection().close();
 						return this.session.sendProxied(response, Flux.empty());
 					}
-					return this.session.sendUpgrade(response, connection(), this::handOver)
-						.doOnSuccess((ignored) -> this.responseComplete = true);
+					return this.session.sendUpgrade(response, connection(), this::handOver);
 				}));
-	}
-
-	/**
-	 * The response is written once its last part is; a body that did not reach its end
-	 * means the client went away.
-	 */
-	private Mono<Void> checkResponseComplete() {
-		if (this.responseComplete) {
-			return Mono.empty();
-		}
-		return Mono.error(ProxyError.downstream(ErrorType.CONNECTION_CLOSED,
-				"the client closed the connection before the response was complete", null));
 	}
 
 	private void forwardTrailers() {
@@ -664,8 +654,11 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 				cancelWriter();
 				release(false);
 			}
-			this.early.forEach(ByteBuf::release);
-			this.early.clear();
+			List<ByteBuf> held = this.early;
+			if (held != null) {
+				this.early = null;
+				held.forEach(ByteBuf::release);
+			}
 			InboundBody responseBody = this.body;
 			if (responseBody != null && signal != SignalType.ON_COMPLETE) {
 				responseBody.discard();
