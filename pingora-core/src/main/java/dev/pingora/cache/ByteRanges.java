@@ -20,7 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
+
+import dev.pingora.http.RequestHeader;
+import dev.pingora.http.ResponseHeader;
 
 /**
  * A {@code Range} request header resolved against a body of known length (RFC 9110
@@ -167,6 +172,29 @@ public final class ByteRanges {
 			return new Unsatisfiable();
 		}
 		return ranges.isEmpty() ? new Unsatisfiable() : new Partial(List.copyOf(ranges));
+	}
+
+	/**
+	 * Resolve a request's {@code Range} against a response the cache serves, as
+	 * {@code rangeHeaderFilter} does by default: only for {@code GET} and {@code HEAD},
+	 * only for a 200 response, only when {@code If-Range} (if any) holds.
+	 * @param request the client's request
+	 * @param response the response header
+	 * @param length the length of the response body
+	 * @return what to answer
+	 */
+	public static Result forRequest(RequestHeader request, ResponseHeader response, long length) {
+		String range = request.headers().get(HttpHeaderNames.RANGE);
+		HttpMethod method = request.method();
+		if (range == null || response.status() != 200
+				|| !(HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method))) {
+			return new Whole();
+		}
+		if (!ifRangeHolds(request.headers().get(HttpHeaderNames.IF_RANGE), response.header(HttpHeaderNames.ETAG),
+				response.header(HttpHeaderNames.LAST_MODIFIED))) {
+			return new Whole();
+		}
+		return resolve(range, length);
 	}
 
 	/**

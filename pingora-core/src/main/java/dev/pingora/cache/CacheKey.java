@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What identifies a stored response: a primary key (by default the method, scheme, host,
  * path and query of the request, with {@code HEAD} keyed as {@code GET} so that a stored
- * {@code GET} answers it) and, for a response that {@code Vary}s, the variance: the
- * values of the request fields it varies on.
+ * {@code GET} answers it, and {@code PURGE} too, so that it names what it removes) and,
+ * for a response that {@code Vary}s, the variance: the values of the request fields it
+ * varies on.
  *
  * <p>
  * Pingora counterpart: {@code pingora_cache::key::CacheKey}. Pingora has no default key;
@@ -37,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record CacheKey(String primary, @Nullable String variance) {
+
+	private static final String PURGE = "PURGE";
 
 	/**
 	 * Check the key.
@@ -56,7 +59,8 @@ public record CacheKey(String primary, @Nullable String variance) {
 	 * @return the key, without variance
 	 */
 	public static CacheKey of(HttpMethod method, String scheme, @Nullable String host, String pathAndQuery) {
-		String keyed = HttpMethod.HEAD.equals(method) ? HttpMethod.GET.name() : method.name();
+		String keyed = (HttpMethod.HEAD.equals(method) || PURGE.equals(method.name())) ? HttpMethod.GET.name()
+				: method.name();
 		return new CacheKey(
 				keyed + " " + scheme + "://" + ((host != null) ? host.toLowerCase(Locale.ROOT) : "") + pathAndQuery,
 				null);

@@ -18,6 +18,15 @@ package dev.pingora.proxy;
 
 import java.time.Duration;
 
+import dev.pingora.cache.ByteRanges;
+import dev.pingora.cache.CacheKey;
+import dev.pingora.cache.CacheMeta;
+import dev.pingora.cache.Cacheability;
+import dev.pingora.cache.Conditionals;
+import dev.pingora.cache.ForcedFreshness;
+import dev.pingora.cache.PurgeStatus;
+import dev.pingora.cache.Variance;
+import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ProxyError;
 import dev.pingora.error.RetryType;
 import dev.pingora.http.RequestHeader;
@@ -126,6 +135,184 @@ public interface ProxyHttp<C> {
 	// cacheVaryFilter, shouldServeStale, cacheNotModifiedFilter, rangeHeaderFilter) run
 	// here,
 	// between requestFilter and proxyUpstreamFilter, when the HTTP cache is enabled.
+
+	/**
+	 * Decide whether the request uses the cache: call
+	 * {@code session.cache().enable(config)} to turn caching on. Runs after
+	 * {@link #requestFilter}, for every request that phase did not answer.
+	 *
+	 * <p>
+	 * By default this phase does nothing: caching stays off. An exception is logged and
+	 * leaves caching off.
+	 * @param session the request
+	 * @param ctx the per-request context
+	 */
+	default void requestCacheFilter(Session session, C ctx) {
+	}
+
+	/**
+	 * Return the cache key of the request. Runs when caching is enabled.
+	 *
+	 * <p>
+	 * By default the key is {@link CacheKey#of the method (HEAD as GET), scheme, host,
+	 * path and query}. (Pingora has no default and panics.)
+	 * @param session the request
+	 * @param ctx the per-request context
+	 * @return the key; an exception turns caching off for the request
+	 */
+	default CacheKey cacheKeyCallback(Session session, C ctx) {
+		RequestHeader request = session.requestHeader();
+		return CacheKey.of(request.method(), session.scheme(), request.host(), request.originForm());
+	}
+
+	/**
+	 * Whether the request asks to remove its key's stored response. Runs right after the
+	 * key is known; a purge is answered at once: 200 if something was removed, 404 if
+	 * nothing was stored, 405 if caching is not enabled for the request.
+	 *
+	 * <p>
+	 * By default this phase returns {@code false}.
+	 * @param session the request
+	 * @param ctx the per-request context
+	 * @return {@code true} to purge
+	 */
+	default boolean isPurge(Session session, C ctx) {
+		return false;
+	}
+
+	/**
+	 * Change the response to a purge before it is written.
+	 *
+	 * <p>
+	 * By default this phase does nothing and completes empty.
+	 * @param session the request
+	 * @param ctx the per-request context
+	 * @param status how the purge went
+	 * @param response the response, {@code Content-Length: 0} and
+	 * {@code Cache-Control: private, no-store}, changed in place
+	 * @return completes when done; an error answers 500
+	 */
+	default Mono<Void> purgeResponseFilter(Session session, C ctx, PurgeStatus status, ResponseHeader response) {
+		return Mono.empty();
+	}
+
+	/**
+	 * Return the variance of a request against a stored response: the values of the
+	 * request fields the response varies on. Requests with different variances get
+	 * different stored responses. Runs on lookup and when a response is stored.
+	 *
+	 * <p>
+	 * By default this returns {@link Variance#of the values of the fields named by the
+	 * response's Vary} (RFC 9111 §4.1). (Pingora's default ignores {@code Vary}.)
+	 * @param meta the stored response's meta
+	 * @param ctx the per-request context
+	 * @param request the client's request
+	 * @return the variance, or {@code null} if the response does not vary
+	 */
+	default @Nullable String cacheVaryFilter(CacheMeta meta, C ctx, RequestHeader request) {
+		return Variance.of(meta.headers(), request.headers());
+	}
+
+	/**
+	 * Decide what a stored response found for the request is: runs after every successful
+	 * lookup, fresh or stale.
+	 *
+	 * <p>
+	 * By default this phase completes empty: the response's own freshness decides.
+	 * @param session the request
+	 * @param meta the stored response's meta
+	 * @param fresh whether it is fresh (also by the request's own cache directives)
+	 * @param ctx the per-request context
+	 * @return {@link ForcedFreshness} to override, empty for natural freshness; an error
+	 * makes the request a miss
+	 */
+	default Mono<ForcedFreshness> cacheHitFilter(Session session, CacheMeta meta, boolean fresh, C ctx) {
+		return Mono.empty();
+	}
+
+	/**
+	 * Runs when the request is a miss and goes to the origin, which may fill the cache.
+	 *
+	 * <p>
+	 * By default this calls {@code session.cache().cacheMiss()}; an override that does
+	 * not keeps the origin's response out of the cache.
+	 * @param session the request
+	 * @param ctx the per-request context
+	 */
+	default void cacheMiss(Session session, C ctx) {
+		session.cache().cacheMiss();
+	}
+
+	/**
+	 * Decide whether the origin's response may be stored, and with what freshness. Runs
+	 * for the final response header of a request with caching enabled, after
+	 * {@link #upstreamResponseFilter}, and on a revalidating 304 with the stored fields
+	 * updated by it.
+	 *
+	 * <p>
+	 * By default this decides as RFC 9111 does for a shared cache
+	 * ({@link Cacheability#rfc9111}). (Pingora's default is uncacheable.)
+	 * @param session the request
+	 * @param response the response header
+	 * @param ctx the per-request context
+	 * @return the decision; an exception keeps the response out of the cache
+	 */
+	default Cacheability responseCacheFilter(Session session, ResponseHeader response, C ctx) {
+		return session.cache().defaultCacheability(session.requestHeader(), response);
+	}
+
+	/**
+	 * Whether a response served by the cache becomes a 304 for the client's conditional
+	 * request. Runs for responses the cache serves and for those it fetched with the
+	 * client's preconditions removed.
+	 *
+	 * <p>
+	 * By default this evaluates {@code If-None-Match} and {@code If-Modified-Since}
+	 * ({@link Conditionals#notModified}).
+	 * @param session the request
+	 * @param response the response header
+	 * @param ctx the per-request context
+	 * @return {@code true} to answer 304; an exception answers with the whole response
+	 */
+	default boolean cacheNotModifiedFilter(Session session, ResponseHeader response, C ctx) {
+		return Conditionals.notModified(session.requestHeader(), response);
+	}
+
+	/**
+	 * Decide which part of a response served by the cache the client gets, from its
+	 * {@code Range} and {@code If-Range}.
+	 *
+	 * <p>
+	 * By default, for {@code GET} and {@code HEAD} and a 200 response: the ranges
+	 * {@link ByteRanges#resolve} finds, when {@code If-Range} (if any) still holds.
+	 * @param session the request
+	 * @param response the response header
+	 * @param length the length of the response body
+	 * @param ctx the per-request context
+	 * @return the part: whole, one or more ranges, or unsatisfiable (416)
+	 */
+	default ByteRanges.Result rangeHeaderFilter(Session session, ResponseHeader response, long length, C ctx) {
+		return ByteRanges.forRequest(session.requestHeader(), response, length);
+	}
+
+	/**
+	 * Whether a stale stored response may be served. Runs with no error when the response
+	 * is within its stale-while-revalidate allowance (it is then refreshed in the
+	 * background), and with the error when the origin failed (an error, or a 5xx as a
+	 * {@code HTTP_STATUS} error) and the response is within its stale-if-error allowance.
+	 *
+	 * <p>
+	 * By default this returns {@code true} without an error (the response's own
+	 * {@code stale-while-revalidate} is the origin's permission; Pingora's default is
+	 * {@code false}) and for errors whose source is the upstream.
+	 * @param session the request
+	 * @param ctx the per-request context
+	 * @param error the origin's failure, or {@code null}
+	 * @return {@code true} to serve the stale response
+	 */
+	default boolean shouldServeStale(Session session, C ctx, @Nullable ProxyError error) {
+		return error == null || error.source() == ErrorSource.UPSTREAM;
+	}
 
 	/**
 	 * Runs after the cache phases, before the proxy connects upstream: the last chance to

@@ -18,6 +18,7 @@ package dev.pingora.proxy;
 
 import java.net.SocketAddress;
 
+import dev.pingora.cache.HttpCache;
 import dev.pingora.http.RequestHeader;
 import dev.pingora.http.ResponseHeader;
 import io.netty.buffer.ByteBuf;
@@ -183,6 +184,13 @@ public interface Session {
 	 * @param value the value, or {@code null} to remove it
 	 */
 	void setAttribute(String name, @Nullable Object value);
+
+	/**
+	 * Return the cache's state for this request: a phase enables caching with it (see
+	 * {@link ProxyHttp#requestCacheFilter}), later phases see the cache phase and key.
+	 * @return the request's cache state
+	 */
+	HttpCache cache();
 
 	/**
 	 * Return a one-line description of the request for logs, such as

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import dev.pingora.cache.Conditionals;
+import dev.pingora.cache.HttpCache;
 import dev.pingora.error.ErrorType;
 import dev.pingora.error.ProxyError;
 import dev.pingora.http.HopByHopHeaders;
@@ -37,6 +39,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -100,6 +103,10 @@ final class DefaultSession implements Session, TimingDigest {
 	private volatile @Nullable Supplier<@Nullable HttpHeaders> trailers;
 
 	private volatile boolean tunnel;
+
+	private @Nullable RequestCache cache;
+
+	private boolean detached;
 
 	int attempts;
 
@@ -175,6 +182,10 @@ final class DefaultSession implements Session, TimingDigest {
 
 	@Override
 	public Mono<Void> respond(ResponseHeader header, ByteBuf body) {
+		if (this.detached) {
+			body.release();
+			return Mono.empty();
+		}
 		return Mono.create((sink) -> onLoop(() -> {
 			if (!this.channel.isActive() || !markWritten(header)) {
 				body.release();
@@ -224,7 +235,7 @@ final class DefaultSession implements Session, TimingDigest {
 	 * written.
 	 */
 	Mono<Void> sendProxied(ResponseHeader header, Flux<ByteBuf> body) {
-		if (isResponseWritten()) {
+		if (isResponseWritten() || this.detached) {
 			return body.doOnNext(ByteBuf::release).then();
 		}
 		return Mono.create((sink) -> onLoop(() -> {
@@ -373,7 +384,7 @@ final class DefaultSession implements Session, TimingDigest {
 	 * final response. HTTP/1.0 clients never get one (RFC 9110 §15.2).
 	 */
 	void writeInformational(HttpResponse informational) {
-		if (!HttpVersion.HTTP_1_1.equals(this.clientVersion)) {
+		if (!HttpVersion.HTTP_1_1.equals(this.clientVersion) || this.detached) {
 			return;
 		}
 		HttpHeaders headers = HopByHopHeaders.copyEndToEnd(informational.headers(), new DefaultHttpHeaders());
@@ -415,7 +426,9 @@ final class DefaultSession implements Session, TimingDigest {
 	 */
 	void abortDownstream() {
 		this.keepAlive = false;
-		this.channel.close();
+		if (!this.detached) {
+			this.channel.close();
+		}
 	}
 
 	/**
@@ -427,6 +440,47 @@ final class DefaultSession implements Session, TimingDigest {
 
 	Channel channel() {
 		return this.channel;
+	}
+
+	@Override
+	public HttpCache cache() {
+		RequestCache state = this.cache;
+		if (state == null) {
+			state = new RequestCache();
+			this.cache = state;
+		}
+		return state;
+	}
+
+	/**
+	 * The cache state, if a phase asked for it.
+	 */
+	@Nullable RequestCache cacheState() {
+		return this.cache;
+	}
+
+	/**
+	 * A session for a subrequest of this one with no client of its own (a background
+	 * cache refresh): a {@code GET} of the same target with the same fields, less its
+	 * body and preconditions; whatever it answers goes nowhere.
+	 */
+	DefaultSession detachedCopy() {
+		HttpHeaders fields = new DefaultHttpHeaders().add(this.requestHeader.headers());
+		fields.remove(HttpHeaderNames.CONTENT_LENGTH);
+		fields.remove(HttpHeaderNames.TRANSFER_ENCODING);
+		fields.remove(HttpHeaderNames.EXPECT);
+		Conditionals.removePreconditions(fields);
+		DefaultSession copy = new DefaultSession(this.engine, this.channel,
+				new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, this.requestHeader.uri(), fields), true);
+		copy.detached = true;
+		return copy;
+	}
+
+	/**
+	 * Whether this is a subrequest with no client.
+	 */
+	boolean isDetached() {
+		return this.detached;
 	}
 
 	private void onLoop(Runnable task) {

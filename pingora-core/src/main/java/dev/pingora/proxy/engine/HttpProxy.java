@@ -154,6 +154,15 @@ public final class HttpProxy<C> {
 	}
 
 	/**
+	 * Run a subrequest that has no client (a background cache refresh); it counts as a
+	 * request in progress.
+	 */
+	void serveDetached(ProxyRequest<C> subrequest) {
+		this.inflight.incrementAndGet();
+		subrequest.run().subscribe(null, (ex) -> logger.warn("background subrequest failed", ex));
+	}
+
+	/**
 	 * Return the number of requests in progress.
 	 * @return the number of requests between header and {@code logging}
 	 */

@@ -19,10 +19,13 @@ package dev.pingora.proxy.engine;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.pingora.internal.Monos;
+import dev.pingora.cache.CacheLock;
+import dev.pingora.cache.NoCacheReason;
+import dev.pingora.cache.PurgeStatus;
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
 import dev.pingora.error.ProxyError;
+import dev.pingora.internal.Monos;
 import dev.pingora.proxy.BodyChunk;
 import dev.pingora.proxy.FailToProxy;
 import dev.pingora.proxy.ProxyHttp;
@@ -65,6 +68,16 @@ final class ProxyRequest<C> {
 
 	private @Nullable UpstreamAttempt<C> lastAttempt;
 
+	/**
+	 * The cache phases, when caching is enabled for the request.
+	 */
+	@Nullable CacheFlow<C> cacheFlow;
+
+	/**
+	 * For a background refresh (stale-while-revalidate): the stale response and its lock.
+	 */
+	CacheFlow.@Nullable Background background;
+
 	ProxyRequest(HttpProxy<C> engine, DefaultSession session, C ctx) {
 		this.engine = engine;
 		this.proxy = engine.proxy;
@@ -89,13 +102,75 @@ final class ProxyRequest<C> {
 
 	private Mono<Void> afterRequestFilter(Boolean responded) {
 		if (responded) {
+			releaseBackground();
 			return Mono.empty();
 		}
-		// The cache phases go here (request_cache_filter, cache_key_callback, lookup,
-		// cache_hit_filter | cache_miss), between request_filter and
-		// proxy_upstream_filter.
+		RequestCache cache = requestCacheFilter();
+		if (cache != null && cache.isEnabled()) {
+			CacheFlow<C> flow = new CacheFlow<>(this, cache, this.background);
+			this.cacheFlow = flow;
+			return flow.start(this::toUpstream);
+		}
+		releaseBackground();
+		if (this.proxy.isPurge(this.session, this.ctx)) {
+			return CacheFlow.purgeResponse(this, PurgeStatus.NO_CACHE);
+		}
+		return toUpstream();
+	}
+
+	private @Nullable RequestCache requestCacheFilter() {
+		try {
+			this.proxy.requestCacheFilter(this.session, this.ctx);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("requestCacheFilter failed, caching off for {}", this.session.requestSummary(), ex);
+			RequestCache cache = this.session.cacheState();
+			if (cache != null) {
+				cache.disable(NoCacheReason.INTERNAL_ERROR);
+			}
+		}
+		RequestCache cache = this.session.cacheState();
+		if (cache != null) {
+			cache.sealed = true;
+		}
+		return cache;
+	}
+
+	/**
+	 * A background refresh whose request did not enable caching lets its lock go.
+	 */
+	private void releaseBackground() {
+		CacheFlow.Background refresh = this.background;
+		if (refresh != null && refresh.permit() != null) {
+			refresh.permit().release(CacheLock.Status.TRANSIENT_ERROR);
+		}
+		this.background = null;
+	}
+
+	private Mono<Void> toUpstream() {
 		return Monos.then(this.proxy.proxyUpstreamFilter(this.session, this.ctx), Boolean.TRUE,
 				this::afterProxyUpstreamFilter);
+	}
+
+	/**
+	 * Refresh a stale response in a subrequest of its own (stale-while-revalidate): it
+	 * runs every phase like a request, with no client to answer.
+	 */
+	void refreshInBackground(CacheFlow.Background refresh) {
+		C subCtx;
+		try {
+			subCtx = this.proxy.newCtx();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("newCtx failed; no background refresh for {}", this.session.requestSummary(), ex);
+			if (refresh.permit() != null) {
+				refresh.permit().release(CacheLock.Status.TRANSIENT_ERROR);
+			}
+			return;
+		}
+		ProxyRequest<C> subrequest = new ProxyRequest<>(this.engine, this.session.detachedCopy(), subCtx);
+		subrequest.background = refresh;
+		this.engine.serveDetached(subrequest);
 	}
 
 	private Mono<Void> afterProxyUpstreamFilter(Boolean proceed) {
@@ -192,6 +267,31 @@ final class ProxyRequest<C> {
 		return body.doOnNext((chunk) -> this.session.responseBodyBytesSent += chunk.readableBytes());
 	}
 
+	/**
+	 * The upstream response body with {@code upstreamResponseBodyFilter} applied: what
+	 * the cache stores.
+	 */
+	Flux<ByteBuf> upstreamBodyFiltered(Flux<ByteBuf> upstream) {
+		if (!this.engine.phases.upstreamResponseBody) {
+			return upstream;
+		}
+		return ((BodyFilter) (chunk) -> this.proxy.upstreamResponseBodyFilter(this.session, chunk, this.ctx))
+			.filter(upstream);
+	}
+
+	/**
+	 * A body served downstream with {@code responseBodyFilter} applied: what the cache
+	 * serves.
+	 */
+	Flux<ByteBuf> responseBodyFiltered(Flux<ByteBuf> body) {
+		Flux<ByteBuf> filtered = body;
+		if (this.engine.phases.responseBody) {
+			filtered = ((BodyFilter) (chunk) -> this.proxy.responseBodyFilter(this.session, chunk, this.ctx))
+				.filter(filtered);
+		}
+		return filtered.doOnNext((chunk) -> this.session.responseBodyBytesSent += chunk.readableBytes());
+	}
+
 	private Duration filterResponseChunk(BodyChunk chunk) {
 		Duration delay = Duration.ZERO;
 		if (this.engine.phases.upstreamResponseBody) {
@@ -205,6 +305,12 @@ final class ProxyRequest<C> {
 
 	private Mono<Void> fail(Throwable throwable) {
 		ProxyError failure = ProxyError.from(throwable);
+		CacheFlow<C> flow = this.cacheFlow;
+		Mono<Void> stale = (flow != null) ? flow.staleOnError(failure) : null;
+		if (stale != null) {
+			// stale-if-error: the client gets the stored response instead.
+			return stale;
+		}
 		this.error = failure;
 		// A response whose header already went out cannot become an error page: the only
 		// honest ending left is to close the connection mid-body.
@@ -293,6 +399,13 @@ final class ProxyRequest<C> {
 		RetryBuffer body = this.session.retryBuffer;
 		if (body != null) {
 			body.dispose();
+		}
+		CacheFlow<C> flow = this.cacheFlow;
+		if (flow != null) {
+			flow.finish();
+		}
+		else {
+			releaseBackground();
 		}
 		if ((signal == SignalType.CANCEL || signal == SignalType.ON_ERROR) && !this.finished.get()) {
 			// The client went away (the chain was cancelled), or error handling itself

@@ -39,6 +39,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -199,8 +200,13 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			headers.set(HttpHeaderNames.UPGRADE, downstream.headers().getAll(HttpHeaderNames.UPGRADE));
 			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
 		}
-		RequestHeader upstream = RequestHeader.wrap(downstream.method(), downstream.originForm(), HttpVersion.HTTP_1_1,
-				headers);
+		HttpMethod method = downstream.method();
+		CacheFlow<C> cache = this.request.cacheFlow;
+		if (cache != null) {
+			cache.rewriteUpstreamRequest(headers);
+			method = cache.upstreamMethod(method);
+		}
+		RequestHeader upstream = RequestHeader.wrap(method, downstream.originForm(), HttpVersion.HTTP_1_1, headers);
 		return Monos.then(this.proxy.upstreamRequestFilter(this.session, upstream, this.request.ctx),
 				() -> writeRequest(upstream));
 	}
@@ -600,12 +606,24 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			forwardTrailers();
 		}
 		InboundBody responseBody = this.body;
-		Flux<ByteBuf> body = this.request.downstreamBody((responseBody != null) ? responseBody : Flux.empty());
-		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx),
-				() -> Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx),
-						() -> this.session.sendProxied(response, body)
-							.onErrorMap((ex) -> !(ex instanceof ProxyError), (ex) -> ProxyError
-								.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", ex))));
+		Flux<ByteBuf> upstreamBody = (responseBody != null) ? responseBody : Flux.empty();
+		return Monos.then(this.proxy.upstreamResponseFilter(this.session, response, this.request.ctx), () -> respond(
+				response, upstreamBody)
+			.onErrorMap((ex) -> !(ex instanceof ProxyError),
+					(ex) -> ProxyError.downstream(ErrorType.WRITE_ERROR, "writing the response to the client", ex)));
+	}
+
+	private Mono<Void> respond(ResponseHeader response, Flux<ByteBuf> upstreamBody) {
+		CacheFlow<C> cache = this.request.cacheFlow;
+		if (cache != null) {
+			Mono<Void> cached = cache.onUpstreamResponse(response, upstreamBody);
+			if (cached != null) {
+				return cached;
+			}
+		}
+		Flux<ByteBuf> body = this.request.downstreamBody(upstreamBody);
+		return Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx),
+				() -> this.session.sendProxied(response, body));
 	}
 
 	private Mono<Void> receiveUpgrade(ResponseHeader response) {
