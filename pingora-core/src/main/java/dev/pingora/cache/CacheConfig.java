@@ -51,6 +51,10 @@ public final class CacheConfig {
 
 	private final Clock clock;
 
+	private final Duration defaultStaleWhileRevalidate;
+
+	private final Duration defaultStaleIfError;
+
 	private final CacheStats stats = new CacheStats();
 
 	private CacheConfig(Builder builder) {
@@ -61,6 +65,24 @@ public final class CacheConfig {
 		this.maxFileSize = builder.maxFileSize;
 		this.statusHeader = builder.statusHeader;
 		this.clock = builder.clock;
+		this.defaultStaleWhileRevalidate = builder.defaultStaleWhileRevalidate;
+		this.defaultStaleIfError = builder.defaultStaleIfError;
+	}
+
+	/**
+	 * Return the stale-while-revalidate allowance of responses that give none.
+	 * @return the allowance, zero for none
+	 */
+	public Duration defaultStaleWhileRevalidate() {
+		return this.defaultStaleWhileRevalidate;
+	}
+
+	/**
+	 * Return the stale-if-error allowance of responses that give none.
+	 * @return the allowance, zero for none
+	 */
+	public Duration defaultStaleIfError() {
+		return this.defaultStaleIfError;
 	}
 
 	/**
@@ -157,6 +179,10 @@ public final class CacheConfig {
 
 		private Clock clock = Clock.systemUTC();
 
+		private Duration defaultStaleWhileRevalidate = Duration.ZERO;
+
+		private Duration defaultStaleIfError = Duration.ZERO;
+
 		private Builder(Storage storage) {
 			this.storage = Objects.requireNonNull(storage, "storage");
 		}
@@ -226,6 +252,36 @@ public final class CacheConfig {
 		public Builder clock(Clock clock) {
 			this.clock = Objects.requireNonNull(clock, "clock");
 			return this;
+		}
+
+		/**
+		 * Let responses without a {@code stale-while-revalidate} directive be served
+		 * stale this long while they are refreshed (never those that forbid stale
+		 * serving).
+		 * @param allowance the allowance, zero for none
+		 * @return this builder
+		 */
+		public Builder defaultStaleWhileRevalidate(Duration allowance) {
+			this.defaultStaleWhileRevalidate = notNegative("defaultStaleWhileRevalidate", allowance);
+			return this;
+		}
+
+		/**
+		 * Let responses without a {@code stale-if-error} directive be served stale this
+		 * long when the origin fails (never those that forbid stale serving).
+		 * @param allowance the allowance, zero for none
+		 * @return this builder
+		 */
+		public Builder defaultStaleIfError(Duration allowance) {
+			this.defaultStaleIfError = notNegative("defaultStaleIfError", allowance);
+			return this;
+		}
+
+		private static Duration notNegative(String name, Duration value) {
+			if (value.isNegative()) {
+				throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+			}
+			return value;
 		}
 
 		/**

@@ -51,7 +51,10 @@ public final class CacheControl {
 	 */
 	public static final int INVALID = -1;
 
-	private static final CacheControl EMPTY = new CacheControl(Collections.emptyMap());
+	/**
+	 * No directives.
+	 */
+	public static final CacheControl EMPTY = new CacheControl(Collections.emptyMap());
 
 	private final Map<String, @Nullable String> directives;
 
@@ -65,7 +68,18 @@ public final class CacheControl {
 	 * @return the directives; empty when there is no such field
 	 */
 	public static CacheControl of(HttpHeaders headers) {
-		List<String> lines = headers.getAll(HttpHeaderNames.CACHE_CONTROL);
+		return of(headers, HttpHeaderNames.CACHE_CONTROL);
+	}
+
+	/**
+	 * Parse the fields of a message that carry cache directives under another name, such
+	 * as {@code CDN-Cache-Control} (RFC 9213).
+	 * @param headers the message's header fields
+	 * @param name the field name
+	 * @return the directives; empty when there is no such field
+	 */
+	public static CacheControl of(HttpHeaders headers, CharSequence name) {
+		List<String> lines = headers.getAll(name);
 		if (lines.isEmpty()) {
 			return EMPTY;
 		}

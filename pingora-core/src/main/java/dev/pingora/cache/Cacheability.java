@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
 
 import dev.pingora.http.RequestHeader;
 import dev.pingora.http.ResponseHeader;
@@ -38,6 +39,12 @@ import dev.pingora.http.ResponseHeader;
  * @since 0.1.0
  */
 public sealed interface Cacheability {
+
+	/**
+	 * The targeted cache-control field for CDNs and reverse proxies (RFC 9213), which
+	 * takes precedence over {@code Cache-Control}.
+	 */
+	String CDN_CACHE_CONTROL = "CDN-Cache-Control";
 
 	/**
 	 * The response may be stored.
@@ -98,10 +105,11 @@ public sealed interface Cacheability {
 	/**
 	 * Decide as RFC 9111 does for a shared cache: storability (§3, including the
 	 * {@code Authorization} rules and {@code Vary: *}), freshness lifetime (§4.2.1,
-	 * heuristic per §4.2.2), initial age (§4.2.3), stale-while-revalidate and
-	 * stale-if-error allowances (RFC 5861; none when the response forbids serving it
-	 * stale), and the fields named by {@code private=} and {@code no-cache=} left out of
-	 * what is stored.
+	 * heuristic per §4.2.2), initial age (§4.2.3), {@code CDN-Cache-Control} in place of
+	 * {@code Cache-Control} and {@code Expires} when present (RFC 9213),
+	 * stale-while-revalidate and stale-if-error allowances (RFC 5861; none when the
+	 * response forbids serving it stale), and the fields named by {@code private=} and
+	 * {@code no-cache=} left out of what is stored.
 	 * @param request the client's request
 	 * @param response the response, after {@code upstreamResponseFilter}
 	 * @param requestTime when the request went to the origin
@@ -110,30 +118,61 @@ public sealed interface Cacheability {
 	 */
 	static Cacheability rfc9111(RequestHeader request, ResponseHeader response, Instant requestTime,
 			Instant responseTime) {
+		return rfc9111(request, response, requestTime, responseTime, Duration.ZERO, Duration.ZERO);
+	}
+
+	/**
+	 * Decide as {@link #rfc9111(RequestHeader, ResponseHeader, Instant, Instant)} does,
+	 * with stale allowances for responses that give none (Pingora's
+	 * {@code CacheMetaDefaults}); they never apply where the response forbids serving it
+	 * stale.
+	 * @param request the client's request
+	 * @param response the response, after {@code upstreamResponseFilter}
+	 * @param requestTime when the request went to the origin
+	 * @param responseTime when the response header arrived
+	 * @param defaultStaleWhileRevalidate the stale-while-revalidate allowance without the
+	 * directive
+	 * @param defaultStaleIfError the stale-if-error allowance without the directive
+	 * @return the decision
+	 */
+	static Cacheability rfc9111(RequestHeader request, ResponseHeader response, Instant requestTime,
+			Instant responseTime, Duration defaultStaleWhileRevalidate, Duration defaultStaleIfError) {
 		HttpHeaders requestFields = request.headers();
 		HttpHeaders fields = response.headers();
-		CacheControl directives = CacheControl.of(fields);
+		CacheControl directives = TargetedField.isValid(fields.getAll(CDN_CACHE_CONTROL))
+				? CacheControl.of(fields, CDN_CACHE_CONTROL) : CacheControl.EMPTY;
+		if (directives.isEmpty()) {
+			directives = CacheControl.of(fields);
+		}
+		else {
+			// RFC 9213 §2.1: a valid targeted field replaces Cache-Control and Expires.
+			fields = new DefaultHttpHeaders().add(fields).remove(HttpHeaderNames.EXPIRES);
+		}
 		HttpMethod method = request.method();
 		String why = Freshness.whyNotStorable(method, CacheControl.of(requestFields),
 				requestFields.contains(HttpHeaderNames.AUTHORIZATION), response.status(), directives, fields);
 		if (why != null) {
 			return uncacheable(NoCacheReason.ORIGIN_NOT_CACHE, why);
 		}
-		HttpHeaders stored = new DefaultHttpHeaders().add(fields);
+		HttpHeaders stored = new DefaultHttpHeaders().add(response.headers());
 		for (String name : directives.fieldsToStrip()) {
 			stored.remove(name);
 		}
 		Duration lifetime = Freshness.lifetime(response.status(), directives, fields, responseTime);
 		Duration initialAge = Freshness.initialAge(fields, requestTime, responseTime);
 		boolean noStale = Freshness.forbidsStale(directives) || directives.noCache();
-		Duration swr = noStale ? Duration.ZERO : seconds(directives.staleWhileRevalidate());
-		Duration sie = noStale ? Duration.ZERO : seconds(directives.staleIfError());
+		Duration swr = noStale ? Duration.ZERO
+				: seconds(directives.staleWhileRevalidate(), defaultStaleWhileRevalidate);
+		Duration sie = noStale ? Duration.ZERO : seconds(directives.staleIfError(), defaultStaleIfError);
 		return cacheable(new CacheMeta(response.status(), CacheMeta.freeze(stored), responseTime, responseTime,
 				initialAge, lifetime, swr, sie));
 	}
 
-	private static Duration seconds(Integer value) {
-		return (value == null || value < 0) ? Duration.ZERO : Duration.ofSeconds(value);
+	private static Duration seconds(@Nullable Integer value, Duration absent) {
+		if (value == null) {
+			return absent;
+		}
+		return (value < 0) ? Duration.ZERO : Duration.ofSeconds(value);
 	}
 
 }

@@ -18,11 +18,9 @@ package dev.pingora.cache;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -85,7 +83,9 @@ public final class Freshness {
 		if (request.noStore()) {
 			return "no-store in the request";
 		}
-		if (response.noStore()) {
+		if (response.noStore() && !(response.has("must-understand") && HEURISTICALLY_CACHEABLE.contains(status))) {
+			// must-understand lets a cache that knows the status's caching rules
+			// ignore no-store (RFC 9111 §5.2.2.3).
 			return "no-store";
 		}
 		if (response.isPrivate()) {
@@ -137,9 +137,9 @@ public final class Freshness {
 		Instant base = (date != null) ? date : responseTime;
 		List<String> expires = headers.getAll(HttpHeaderNames.EXPIRES);
 		if (!expires.isEmpty()) {
-			// An invalid date, "0" included, means already expired (§5.3); of several,
-			// the first counts.
-			Instant at = parse(expires.get(0));
+			// An invalid date, "0" included, means already expired (§5.3); so do several
+			// field lines (a list is not a date).
+			Instant at = (expires.size() == 1) ? parse(expires.get(0)) : null;
 			if (at == null || !at.isAfter(base)) {
 				return Duration.ZERO;
 			}
@@ -169,7 +169,7 @@ public final class Freshness {
 		Duration apparent = (date != null && date.isBefore(responseTime)) ? Duration.between(date, responseTime)
 				: Duration.ZERO;
 		String ageValue = headers.get(HttpHeaderNames.AGE);
-		int age = (ageValue != null) ? CacheControl.deltaSeconds(ageValue.trim()) : 0;
+		int age = (ageValue != null) ? CacheControl.deltaSeconds(firstMember(ageValue)) : 0;
 		Duration delay = Duration.between(requestTime, responseTime);
 		if (delay.isNegative()) {
 			delay = Duration.ZERO;
@@ -189,14 +189,21 @@ public final class Freshness {
 		return response.mustRevalidate() || response.proxyRevalidate() || response.sMaxAge() != null;
 	}
 
+	/**
+	 * The first member of a field a sender wrongly made a list ({@code Age: 7200, 0}).
+	 */
+	private static String firstMember(String value) {
+		int comma = value.indexOf(',');
+		return ((comma >= 0) ? value.substring(0, comma) : value).trim();
+	}
+
 	private static @Nullable Instant date(HttpHeaders headers, CharSequence name) {
 		String value = headers.get(name);
 		return (value != null) ? parse(value) : null;
 	}
 
 	static @Nullable Instant parse(String httpDate) {
-		Date date = DateFormatter.parseHttpDate(httpDate.trim());
-		return (date != null) ? date.toInstant() : null;
+		return HttpDates.parse(httpDate);
 	}
 
 }

@@ -74,7 +74,41 @@ public enum PingoraMeters {
 	 * Gauge of a backend's health: 1 if ready (healthy, enabled, not ejected), 0 if not.
 	 * Tags: {@code upstream}, {@code backend}.
 	 */
-	BACKEND_READY("pingora.backend.ready");
+	BACKEND_READY("pingora.backend.ready"),
+
+	/**
+	 * Counter of the requests that used the cache, by how they ended. Tags: {@code phase}
+	 * ({@code hit}, {@code miss}, {@code stale}, {@code stale-updating}, {@code expired},
+	 * {@code revalidated}, {@code revalidated-no-cache}, {@code disabled},
+	 * {@code bypass}).
+	 */
+	CACHE_REQUESTS("pingora.cache.requests"),
+
+	/**
+	 * Counter of the waits for the cache lock (a miss that waited for another request to
+	 * fill the cache).
+	 */
+	CACHE_LOCK_WAITS("pingora.cache.lock.waits"),
+
+	/**
+	 * Counter of purges that removed a stored response.
+	 */
+	CACHE_PURGES("pingora.cache.purges"),
+
+	/**
+	 * Gauge of the stored responses (memory storage).
+	 */
+	CACHE_ENTRIES("pingora.cache.entries"),
+
+	/**
+	 * Gauge of the bytes stored, bodies and header fields (memory storage).
+	 */
+	CACHE_BYTES("pingora.cache.bytes"),
+
+	/**
+	 * Counter of the stored responses evicted to make room (memory storage).
+	 */
+	CACHE_EVICTIONS("pingora.cache.evictions");
 
 	private final String meterName;
 
@@ -116,7 +150,10 @@ public enum PingoraMeters {
 		BACKEND("backend"),
 
 		/** A backend count's readiness: {@code ready} or {@code unready}. */
-		STATE("state");
+		STATE("state"),
+
+		/** The cache phase a request ended in. */
+		PHASE("phase");
 
 		private final String key;
 

@@ -24,6 +24,12 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.pingora.cache.ByteRanges;
+import dev.pingora.cache.CacheKey;
+import dev.pingora.cache.CacheMeta;
+import dev.pingora.cache.Cacheability;
+import dev.pingora.cache.ForcedFreshness;
+import dev.pingora.cache.PurgeStatus;
 import dev.pingora.error.ProxyError;
 import dev.pingora.http.RequestHeader;
 import dev.pingora.http.ResponseHeader;
@@ -62,6 +68,8 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 
 	private final ProxyFilter[] proxyUpstream;
 
+	private final ProxyFilter[] requestCache;
+
 	private final ProxyFilter[] connected;
 
 	private final ProxyFilter[] failToConnect;
@@ -93,6 +101,7 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 		this.request = overriding(filters, "requestFilter", Session.class);
 		this.requestBody = overriding(filters, "requestBodyFilter", Session.class, BodyChunk.class);
 		this.proxyUpstream = overriding(filters, "proxyUpstreamFilter", Session.class);
+		this.requestCache = overriding(filters, "requestCacheFilter", Session.class);
 		this.connected = overriding(filters, "connectedToUpstream", Session.class, boolean.class, HttpPeer.class);
 		this.failToConnect = overriding(reversed, "failToConnect", Session.class, HttpPeer.class, ProxyError.class);
 		this.upstreamRequest = overriding(filters, "upstreamRequestFilter", Session.class, RequestHeader.class);
@@ -185,6 +194,64 @@ public final class FilteredProxyHttp<C> implements ProxyHttp<C> {
 	public Mono<Boolean> proxyUpstreamFilter(Session session, C ctx) {
 		return until(this.proxyUpstream, 0, (filter) -> filter.proxyUpstreamFilter(session), false,
 				() -> this.proxy.proxyUpstreamFilter(session, ctx));
+	}
+
+	@Override
+	public void requestCacheFilter(Session session, C ctx) {
+		for (ProxyFilter filter : this.requestCache) {
+			filter.requestCacheFilter(session);
+		}
+		this.proxy.requestCacheFilter(session, ctx);
+	}
+
+	@Override
+	public CacheKey cacheKeyCallback(Session session, C ctx) {
+		return this.proxy.cacheKeyCallback(session, ctx);
+	}
+
+	@Override
+	public boolean isPurge(Session session, C ctx) {
+		return this.proxy.isPurge(session, ctx);
+	}
+
+	@Override
+	public Mono<Void> purgeResponseFilter(Session session, C ctx, PurgeStatus status, ResponseHeader response) {
+		return this.proxy.purgeResponseFilter(session, ctx, status, response);
+	}
+
+	@Override
+	public @Nullable String cacheVaryFilter(CacheMeta meta, C ctx, RequestHeader request) {
+		return this.proxy.cacheVaryFilter(meta, ctx, request);
+	}
+
+	@Override
+	public Mono<ForcedFreshness> cacheHitFilter(Session session, CacheMeta meta, boolean fresh, C ctx) {
+		return this.proxy.cacheHitFilter(session, meta, fresh, ctx);
+	}
+
+	@Override
+	public void cacheMiss(Session session, C ctx) {
+		this.proxy.cacheMiss(session, ctx);
+	}
+
+	@Override
+	public Cacheability responseCacheFilter(Session session, ResponseHeader response, C ctx) {
+		return this.proxy.responseCacheFilter(session, response, ctx);
+	}
+
+	@Override
+	public boolean cacheNotModifiedFilter(Session session, ResponseHeader response, C ctx) {
+		return this.proxy.cacheNotModifiedFilter(session, response, ctx);
+	}
+
+	@Override
+	public ByteRanges.Result rangeHeaderFilter(Session session, ResponseHeader response, long length, C ctx) {
+		return this.proxy.rangeHeaderFilter(session, response, length, ctx);
+	}
+
+	@Override
+	public boolean shouldServeStale(Session session, C ctx, @Nullable ProxyError error) {
+		return this.proxy.shouldServeStale(session, ctx, error);
 	}
 
 	@Override

@@ -89,6 +89,15 @@ public interface ProxyFilter {
 	}
 
 	/**
+	 * See {@link ProxyHttp#requestCacheFilter}: a filter may enable caching with
+	 * {@code session.cache().enable(config)}. Filters run before the proxy. By default
+	 * this does nothing.
+	 * @param session the request
+	 */
+	default void requestCacheFilter(Session session) {
+	}
+
+	/**
 	 * See {@link ProxyHttp#connectedToUpstream}. By default this does nothing.
 	 * @param session the request
 	 * @param reused whether the connection came from the pool

@@ -65,6 +65,8 @@ public final class Route {
 
 	private final List<String> removeResponseHeaders;
 
+	private final @Nullable Boolean cache;
+
 	private Route(Builder builder) {
 		this.id = builder.id;
 		this.host = builder.host;
@@ -77,6 +79,16 @@ public final class Route {
 		this.removeRequestHeaders = List.copyOf(builder.removeRequestHeaders);
 		this.addResponseHeaders = Map.copyOf(builder.addResponseHeaders);
 		this.removeResponseHeaders = List.copyOf(builder.removeResponseHeaders);
+		this.cache = builder.cache;
+	}
+
+	/**
+	 * Whether the route's requests use the cache.
+	 * @return {@code true} or {@code false}, or {@code null} to follow the proxy's
+	 * default
+	 */
+	public @Nullable Boolean cache() {
+		return this.cache;
 	}
 
 	/**
@@ -246,6 +258,8 @@ public final class Route {
 
 		private List<String> removeResponseHeaders = List.of();
 
+		private @Nullable Boolean cache;
+
 		private Builder(String id, String upstream) {
 			this.id = Objects.requireNonNull(id, "id");
 			this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -353,6 +367,17 @@ public final class Route {
 		 */
 		public Builder removeResponseHeaders(List<String> names) {
 			this.removeResponseHeaders = List.copyOf(names);
+			return this;
+		}
+
+		/**
+		 * Turn the cache on or off for the route's requests.
+		 * @param cache {@code true} or {@code false}, or {@code null} to follow the
+		 * proxy's default
+		 * @return this builder
+		 */
+		public Builder cache(@Nullable Boolean cache) {
+			this.cache = cache;
 			return this;
 		}
 

@@ -16,12 +16,16 @@
 
 package dev.pingora.routing;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
+import dev.pingora.cache.CacheConfig;
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ProxyError;
 import dev.pingora.error.RetryType;
@@ -61,9 +65,13 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	/** Session attribute holding the name of the route's upstream. */
 	public static final String UPSTREAM = "pingora.upstream";
 
+	private static final String PURGE = "PURGE";
+
 	private final RouteTable routes;
 
 	private final Map<String, UpstreamGroup> upstreams;
+
+	private final @Nullable Caching caching;
 
 	/**
 	 * Create a routing proxy.
@@ -71,6 +79,17 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	 * @param upstreams the upstreams by name; every route's upstream must be there
 	 */
 	public RoutingProxy(RouteTable routes, Map<String, UpstreamGroup> upstreams) {
+		this(routes, upstreams, null);
+	}
+
+	/**
+	 * Create a routing proxy whose routes may use a cache.
+	 * @param routes the routes
+	 * @param upstreams the upstreams by name; every route's upstream must be there
+	 * @param caching the cache and where it applies, or {@code null} for none
+	 */
+	public RoutingProxy(RouteTable routes, Map<String, UpstreamGroup> upstreams, @Nullable Caching caching) {
+		this.caching = caching;
 		this.routes = Objects.requireNonNull(routes, "routes");
 		this.upstreams = Map.copyOf(upstreams);
 		for (Route route : routes.routes()) {
@@ -117,6 +136,37 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 		session.setAttribute(ROUTE, route.id());
 		session.setAttribute(UPSTREAM, route.upstream());
 		return Mono.just(false);
+	}
+
+	/**
+	 * Caching is on for a request whose route says so, or, when the route says nothing,
+	 * if the cache applies to every route.
+	 */
+	@Override
+	public void requestCacheFilter(Session session, Context ctx) {
+		Caching cache = this.caching;
+		Route route = ctx.route;
+		if (cache == null || route == null) {
+			return;
+		}
+		Boolean enabled = route.cache();
+		if ((enabled != null) ? enabled : cache.allRoutes()) {
+			session.cache().enable(cache.config());
+		}
+	}
+
+	/**
+	 * A {@code PURGE} is a purge when purging is allowed and comes from an allowed client
+	 * address.
+	 */
+	@Override
+	public boolean isPurge(Session session, Context ctx) {
+		Caching cache = this.caching;
+		if (cache == null || !cache.purge() || !PURGE.equals(session.requestHeader().method().name())) {
+			return false;
+		}
+		return session.clientAddress() instanceof InetSocketAddress client && client.getAddress() != null
+				&& cache.purgeFrom().contains(client.getAddress());
 	}
 
 	@Override
@@ -250,6 +300,30 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	/**
 	 * The per-request state of the routing proxy.
 	 */
+	/**
+	 * The cache of a routing proxy and where it applies.
+	 *
+	 * @param config the cache
+	 * @param allRoutes whether routes that say nothing use the cache
+	 * @param purge whether {@code PURGE} requests remove stored responses
+	 * @param purgeFrom the client addresses allowed to purge
+	 */
+	public record Caching(CacheConfig config, boolean allRoutes, boolean purge, Set<InetAddress> purgeFrom) {
+
+		/**
+		 * Check the fields.
+		 * @param config the cache
+		 * @param allRoutes whether routes that say nothing use the cache
+		 * @param purge whether purging is allowed
+		 * @param purgeFrom the client addresses allowed to purge
+		 */
+		public Caching {
+			Objects.requireNonNull(config, "config");
+			purgeFrom = Set.copyOf(purgeFrom);
+		}
+
+	}
+
 	public static final class Context {
 
 		private @Nullable Route route;

@@ -152,4 +152,43 @@ class FreshnessTests {
 		return DateFormatter.format(Date.from(instant));
 	}
 
+	@Test
+	void httpDatesAreParsedStrictly() {
+		Instant expected = Instant.parse("2050-08-18T02:01:18Z");
+		assertThat(HttpDates.parse("Thu, 18 Aug 2050 02:01:18 GMT")).isEqualTo(expected);
+		assertThat(HttpDates.parse("THU, 18 AUG 2050 02:01:18 gmt")).isEqualTo(expected);
+		assertThat(HttpDates.parse("Thursday, 18-Aug-50 02:01:18 GMT")).isEqualTo(expected);
+		assertThat(HttpDates.parse("Thu Aug 18 02:01:18 2050")).isEqualTo(expected);
+		assertThat(HttpDates.parse("Thu Aug  8 02:01:18 2050")).isEqualTo(Instant.parse("2050-08-08T02:01:18Z"));
+		for (String invalid : new String[] { "Thu, 18 Aug 2050 02:01:18 UTC", "Thu, 18 Aug 50 02:01:18 GMT",
+				"Thu 18 Aug 2050 02:01:18 GMT", "Thu, 18  Aug  2050 02:01:18 GMT", "Thu, 18-Aug-2050 02:01:18 GMT",
+				"Thu, 18 Aug 2050 2:01:18 GMT", "Thu, 18 Aug 2050 02.01.18 GMT", "Thu, 31 Feb 2050 02:01:18 GMT",
+				"0" }) {
+			assertThat(HttpDates.parse(invalid)).as(invalid).isNull();
+		}
+	}
+
+	@Test
+	void severalExpiresLinesMeanExpiredAndAnAgeListCountsItsFirstMember() {
+		HttpHeaders headers = new DefaultHttpHeaders().add("Date", "Mon, 23 Nov 2026 12:00:00 GMT")
+			.add("Expires", "Mon, 23 Nov 2026 13:00:00 GMT")
+			.add("Expires", "Mon, 23 Nov 2026 14:00:00 GMT");
+		assertThat(Freshness.lifetime(200, CacheControl.of(headers), headers, NOW)).isZero();
+		HttpHeaders aged = new DefaultHttpHeaders().add("Age", "7200, 0");
+		assertThat(Freshness.initialAge(aged, NOW, NOW)).isEqualTo(Duration.ofSeconds(7200));
+	}
+
+	@Test
+	void cdnCacheControlTakesPrecedenceOverCacheControlAndExpires() {
+		dev.pingora.http.RequestHeader request = dev.pingora.http.RequestHeader.of(HttpMethod.GET, "/");
+		dev.pingora.http.ResponseHeader fresh = dev.pingora.http.ResponseHeader.of(200);
+		fresh.headers().add("CDN-Cache-Control", "max-age=600").add("Cache-Control", "no-store");
+		Cacheability decision = Cacheability.rfc9111(request, fresh, NOW, NOW);
+		assertThat(decision).isInstanceOf(Cacheability.Cacheable.class);
+		assertThat(((Cacheability.Cacheable) decision).meta().freshFor()).isEqualTo(Duration.ofSeconds(600));
+		dev.pingora.http.ResponseHeader refused = dev.pingora.http.ResponseHeader.of(200);
+		refused.headers().add("CDN-Cache-Control", "private").add("Cache-Control", "max-age=600");
+		assertThat(Cacheability.rfc9111(request, refused, NOW, NOW)).isInstanceOf(Cacheability.Uncacheable.class);
+	}
+
 }

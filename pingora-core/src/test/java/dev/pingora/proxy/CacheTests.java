@@ -374,6 +374,30 @@ class CacheTests {
 		assertThat(origin.requests()).hasSize(3);
 	}
 
+	@Test
+	void aProxyFilterCanEnableCachingForTheProxyItWraps() {
+		TestOrigin origin = origin((request, response) -> response.header("Cache-Control", "max-age=60")
+			.sendString(Mono.just("filtered")));
+		CacheConfig cache = this.config;
+		ProxyFilter enabling = new ProxyFilter() {
+
+			@Override
+			public void requestCacheFilter(Session session) {
+				session.cache().enable(cache);
+			}
+
+		};
+		int port = this.resources
+			.gateway(FilteredProxyHttp.of(new ForwardingProxy(origin.port()), List.of(enabling, new ProxyFilter() {
+			})))
+			.port();
+		get(port, "/f");
+		RawHttpClient.Response hit = get(port, "/f");
+		assertThat(hit.header("X-Cache-Status")).isEqualTo("hit");
+		assertThat(hit.text()).isEqualTo("filtered");
+		assertThat(origin.requests()).hasSize(1);
+	}
+
 	private TestOrigin origin(
 			java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> handler) {
 		return this.resources.add(TestOrigin.start(handler));

@@ -16,11 +16,13 @@
 
 package dev.pingora.autoconfigure;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
+import dev.pingora.cache.CacheConfig;
 import dev.pingora.lb.Backend;
 import dev.pingora.lb.LoadBalancer;
 import dev.pingora.lb.PassiveHealthCheck;
@@ -49,6 +52,7 @@ import dev.pingora.server.ServerConf;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.PropertyMapper;
@@ -124,11 +128,31 @@ final class PingoraConfigurationMapper {
 	}
 
 	static RoutingProxy routingProxy(PingoraRoutingProperties properties, Map<String, UpstreamGroup> upstreams) {
+		return routingProxy(properties, upstreams, null);
+	}
+
+	static RoutingProxy routingProxy(PingoraRoutingProperties properties, Map<String, UpstreamGroup> upstreams,
+			RoutingProxy.@Nullable Caching caching) {
 		List<Route> routes = new ArrayList<>();
 		for (int i = 0; i < properties.getRoutes().size(); i++) {
 			routes.add(route(i, properties.getRoutes().get(i), upstreams));
 		}
-		return new RoutingProxy(RouteTable.of(routes), upstreams);
+		return new RoutingProxy(RouteTable.of(routes), upstreams, caching);
+	}
+
+	static RoutingProxy.Caching caching(PingoraCacheProperties properties, CacheConfig config) {
+		Set<InetAddress> purgeFrom = new LinkedHashSet<>();
+		List<String> allowed = properties.getPurge().getAllowedAddresses();
+		for (int i = 0; i < allowed.size(); i++) {
+			String address = allowed.get(i).trim();
+			InetAddress parsed = NetUtil.createInetAddressFromIpAddressString(address);
+			if (parsed == null) {
+				throw new InvalidConfigurationPropertyValueException("pingora.cache.purge.allowed-addresses[" + i + "]",
+						address, "Use an IPv4 or IPv6 address literal (no host names, no ranges).");
+			}
+			purgeFrom.add(parsed);
+		}
+		return new RoutingProxy.Caching(config, properties.isEnabled(), properties.getPurge().isEnabled(), purgeFrom);
 	}
 
 	private static Route route(int index, PingoraRoutingProperties.Route properties,
@@ -140,10 +164,6 @@ final class PingoraConfigurationMapper {
 			throw new InvalidConfigurationPropertyValueException(name + ".upstream", upstream,
 					"No upstream has that name; define pingora.upstreams." + upstream + ".backends or use one of "
 							+ upstreams.keySet() + ".");
-		}
-		if (properties.isCache()) {
-			throw new InvalidConfigurationPropertyValueException(name + ".cache", true,
-					"The HTTP cache is not available in this version; remove the property.");
 		}
 		String id = StringUtils.hasText(properties.getId()) ? properties.getId() : "route-" + index;
 		Route.Builder builder = Route.builder(id, upstream);
@@ -158,6 +178,7 @@ final class PingoraConfigurationMapper {
 		properties.getHeaders()
 			.forEach((header, value) -> builder.header(header, StringUtils.hasLength(value) ? value : null));
 		return builder.stripPrefix(properties.isStripPrefix())
+			.cache(properties.getCache())
 			.addRequestHeaders(properties.getRequestHeaders().getAdd())
 			.removeRequestHeaders(properties.getRequestHeaders().getRemove())
 			.addResponseHeaders(properties.getResponseHeaders().getAdd())

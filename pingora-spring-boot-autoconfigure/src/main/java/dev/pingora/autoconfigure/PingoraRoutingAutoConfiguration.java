@@ -16,11 +16,13 @@
 
 package dev.pingora.autoconfigure;
 
+import dev.pingora.cache.CacheConfig;
 import dev.pingora.proxy.ProxyHttp;
 import dev.pingora.routing.RoutingProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -35,15 +37,18 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration
 @ConditionalOnPingoraEnabled
-@EnableConfigurationProperties(PingoraRoutingProperties.class)
+@EnableConfigurationProperties({ PingoraRoutingProperties.class, PingoraCacheProperties.class })
 public final class PingoraRoutingAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(PingoraRoutingAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean(ProxyHttp.class)
-	RoutingProxy pingoraRoutingProxy(PingoraRoutingProperties properties, PingoraUpstreams upstreams) {
-		RoutingProxy proxy = PingoraConfigurationMapper.routingProxy(properties, upstreams.asMap());
+	RoutingProxy pingoraRoutingProxy(PingoraRoutingProperties properties, PingoraUpstreams upstreams,
+			PingoraCacheProperties cacheProperties, ObjectProvider<CacheConfig> cache) {
+		CacheConfig config = cache.getIfAvailable();
+		RoutingProxy proxy = PingoraConfigurationMapper.routingProxy(properties, upstreams.asMap(),
+				(config != null) ? PingoraConfigurationMapper.caching(cacheProperties, config) : null);
 		if (proxy.routes().routes().isEmpty()) {
 			logger.warn("No pingora.routes are configured and no ProxyHttp bean is declared: "
 					+ "the proxy will answer every request with 404");

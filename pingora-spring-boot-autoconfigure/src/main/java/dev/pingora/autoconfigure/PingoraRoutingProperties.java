@@ -106,9 +106,10 @@ public class PingoraRoutingProperties {
 		private boolean stripPrefix;
 
 		/**
-		 * Whether responses of this route may be cached (not available in this version).
+		 * Whether requests of this route use the HTTP cache; unset follows
+		 * {@code pingora.cache.enabled}.
 		 */
-		private boolean cache;
+		private @Nullable Boolean cache;
 
 		/**
 		 * Changes to the request header fields sent upstream.
@@ -176,11 +177,11 @@ public class PingoraRoutingProperties {
 			this.stripPrefix = stripPrefix;
 		}
 
-		public boolean isCache() {
+		public @Nullable Boolean getCache() {
 			return this.cache;
 		}
 
-		public void setCache(boolean cache) {
+		public void setCache(@Nullable Boolean cache) {
 			this.cache = cache;
 		}
 

@@ -69,7 +69,7 @@ class PingoraRoutingPropertiesTests {
 		assertThat(route.getHost()).isEqualTo("api.example.com");
 		assertThat(route.getPathPrefix()).isEqualTo("/v1");
 		assertThat(route.getUpstream()).isEqualTo("api");
-		assertThat(route.isCache()).isTrue();
+		assertThat(route.getCache()).isTrue();
 		PingoraServerProperties server = binder.bind("pingora.server", Bindable.of(PingoraServerProperties.class))
 			.get();
 		assertThat(server.getListeners()).hasSize(2);

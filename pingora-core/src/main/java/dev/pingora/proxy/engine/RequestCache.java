@@ -119,7 +119,11 @@ final class RequestCache implements HttpCache {
 		Instant now = (cache != null) ? cache.clock().instant() : Instant.now();
 		Instant sent = (this.requestTime != null) ? this.requestTime : now;
 		Instant received = (this.responseTime != null) ? this.responseTime : now;
-		return Cacheability.rfc9111(request, response, sent, received);
+		if (cache == null) {
+			return Cacheability.rfc9111(request, response, sent, received);
+		}
+		return Cacheability.rfc9111(request, response, sent, received, cache.defaultStaleWhileRevalidate(),
+				cache.defaultStaleIfError());
 	}
 
 	CacheConfig requireConfig() {
