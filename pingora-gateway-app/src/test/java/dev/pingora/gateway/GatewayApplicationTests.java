@@ -20,13 +20,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.pingora.autoconfigure.PingoraServerLifecycle;
 import dev.pingora.test.Ports;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestOrigin;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -82,6 +86,64 @@ class GatewayApplicationTests {
 			assertThat(JsonPath.<String>read(pingora, "$.upstreams.demo.selection")).isEqualTo("round-robin");
 			assertThat(JsonPath.<Boolean>read(pingora, "$.upstreams.demo.backends[0].ready")).isTrue();
 		}
+	}
+
+	@Test
+	void theCacheServesHitsPerRouteShowsThemInActuatorAndPurges() throws Exception {
+		try (TestOrigin origin = TestOrigin.start((request, response) -> response.header("Cache-Control", "max-age=60")
+			.sendString(Mono.just("origin " + request.uri())));
+				ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class).run(
+						"--server.port=0", "--pingora.server.listeners[0].address=127.0.0.1:0",
+						"--pingora.server.threads=1", "--gateway.demo.enabled=false",
+						"--pingora.upstreams.demo.backends[0].address=127.0.0.1:" + origin.port(),
+						"--pingora.routes[0].id=demo", "--pingora.routes[0].path-prefix=/",
+						"--pingora.routes[0].upstream=demo", "--pingora.routes[1].id=live",
+						"--pingora.routes[1].path-prefix=/live", "--pingora.routes[1].upstream=demo",
+						"--pingora.routes[1].cache=false", "--pingora.cache.enabled=true",
+						"--pingora.cache.status-header=X-Cache", "--pingora.cache.purge.enabled=true")) {
+			int proxyPort = context.getBean(PingoraServerLifecycle.class).getServer().port();
+			int actuatorPort = ((WebServerApplicationContext) context).getWebServer().getPort();
+			assertThat(proxy(proxyPort, "GET", "/a").header("X-Cache")).isEqualTo("miss");
+			RawHttpClient.Response hit = proxy(proxyPort, "GET", "/a");
+			assertThat(hit.header("X-Cache")).isEqualTo("hit");
+			assertThat(hit.text()).isEqualTo("origin /a");
+			// The route that opts out is proxied every time.
+			assertThat(proxy(proxyPort, "GET", "/live/b").header("X-Cache")).isNull();
+			assertThat(proxy(proxyPort, "GET", "/live/b").header("X-Cache")).isNull();
+			assertThat(origin.requests()).hasSize(3);
+
+			await().untilAsserted(() -> {
+				String pingora = get(actuatorPort, "/actuator/pingora");
+				assertThat(JsonPath.<Integer>read(pingora, "$.cache.phases.hit")).isOne();
+				assertThat(JsonPath.<Integer>read(pingora, "$.cache.entries")).isOne();
+				assertThat(get(actuatorPort, "/actuator/prometheus"))
+					.contains("pingora_cache_requests_total{phase=\"hit\"} 1.0")
+					.contains("pingora_cache_requests_total{phase=\"miss\"} 1.0")
+					.contains("pingora_cache_entries 1.0");
+			});
+
+			String key = URLEncoder.encode("GET http://localhost/a", StandardCharsets.UTF_8).replace("+", "%20");
+			assertThat(delete(actuatorPort, "/actuator/pingora/cache/" + key)).isEqualTo(200);
+			assertThat(delete(actuatorPort, "/actuator/pingora/cache/" + key)).isEqualTo(404);
+			assertThat(proxy(proxyPort, "GET", "/a").header("X-Cache")).isEqualTo("miss");
+			// PURGE on the proxy port, from an allowed address (loopback by default).
+			assertThat(proxy(proxyPort, "PURGE", "/a").status()).isEqualTo(200);
+			assertThat(proxy(proxyPort, "PURGE", "/a").status()).isEqualTo(404);
+			assertThat(origin.requests()).hasSize(4);
+		}
+	}
+
+	private static RawHttpClient.Response proxy(int port, String method, String path) {
+		try (RawHttpClient client = new RawHttpClient(port)) {
+			return client.exchange(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+		}
+	}
+
+	private static int delete(int port, String path) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).DELETE().build(),
+					HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 	@Test

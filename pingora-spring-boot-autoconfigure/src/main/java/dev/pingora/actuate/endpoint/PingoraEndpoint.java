@@ -20,8 +20,13 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import dev.pingora.cache.CacheConfig;
+import dev.pingora.cache.CacheKey;
+import dev.pingora.cache.CachePhase;
+import dev.pingora.cache.MemoryStorage;
 import dev.pingora.lb.Backend;
 import dev.pingora.lb.BackendState;
 import dev.pingora.lb.LoadBalancer;
@@ -35,12 +40,15 @@ import dev.pingora.server.Server;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * The {@code pingora} Actuator endpoint: the proxy's listeners, routes, upstreams and
- * backends, read-only.
+ * The {@code pingora} Actuator endpoint: the proxy's listeners, routes, upstreams,
+ * backends and HTTP cache, and the removal of a stored response.
  *
  * @since 0.1.0
  */
@@ -55,6 +63,8 @@ public class PingoraEndpoint {
 
 	private final Map<String, LoadBalancer> loadBalancers;
 
+	private final @Nullable CacheConfig cache;
+
 	/**
 	 * Create the endpoint.
 	 * @param server the proxy server
@@ -65,6 +75,21 @@ public class PingoraEndpoint {
 	 */
 	public PingoraEndpoint(Server server, @Nullable RoutingProxy routing, Map<String, UpstreamGroup> upstreams,
 			Map<String, LoadBalancer> loadBalancers) {
+		this(server, routing, upstreams, loadBalancers, null);
+	}
+
+	/**
+	 * Create the endpoint, with the HTTP cache.
+	 * @param server the proxy server
+	 * @param routing the routing proxy, or {@code null} when the application has its own
+	 * {@code ProxyHttp}
+	 * @param upstreams the configured upstreams by name
+	 * @param loadBalancers every load balancer to show, by upstream name
+	 * @param cache the HTTP cache, or {@code null} for none
+	 */
+	public PingoraEndpoint(Server server, @Nullable RoutingProxy routing, Map<String, UpstreamGroup> upstreams,
+			Map<String, LoadBalancer> loadBalancers, @Nullable CacheConfig cache) {
+		this.cache = cache;
 		this.server = server;
 		this.routing = routing;
 		this.upstreams = Map.copyOf(upstreams);
@@ -119,7 +144,56 @@ public class PingoraEndpoint {
 		}
 		this.loadBalancers.forEach((name, balancer) -> upstreams.put(name, upstream(name, balancer)));
 		return new PingoraDescriptor(this.server.isRunning(), listeners, (this.routing != null) ? "routing" : "custom",
-				routes, upstreams);
+				routes, upstreams, cache());
+	}
+
+	private @Nullable CacheDescriptor cache() {
+		CacheConfig config = this.cache;
+		if (config == null) {
+			return null;
+		}
+		Map<String, Long> phases = new LinkedHashMap<>();
+		for (CachePhase phase : CachePhase.values()) {
+			long count = config.stats().count(phase);
+			if (count > 0) {
+				phases.put(phase.name().toLowerCase(Locale.ROOT).replace('_', '-'), count);
+			}
+		}
+		Long entries = null;
+		Long bytes = null;
+		Long evictions = null;
+		if (config.storage() instanceof MemoryStorage memory) {
+			entries = memory.size();
+			bytes = memory.weightedSize();
+			evictions = memory.evictions();
+		}
+		return new CacheDescriptor(config.storage().getClass().getSimpleName(), entries, bytes, evictions, phases,
+				config.stats().lockWaits(), config.stats().purges());
+	}
+
+	/**
+	 * Remove a stored response (all its variants): {@code DELETE
+	 * /actuator/pingora/cache/{key}}. The key is the stored key, URL-encoded as one path
+	 * segment (such as {@code GET http://example.com/path?q}); a key that does not start
+	 * with a method is taken as the URL of a {@code GET}.
+	 * @param section {@code cache}
+	 * @param key the key
+	 * @return 200 with the key when a response was removed, 404 when none was stored or
+	 * there is no cache
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<PurgeDescriptor> purge(@Selector String section, @Selector String key) {
+		CacheConfig config = this.cache;
+		if (config == null || !"cache".equals(section)) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		String primary = (key.indexOf(' ') > 0) ? key : "GET " + key;
+		boolean purged = config.storage().purge(new CacheKey(primary, null));
+		if (purged) {
+			config.stats().purged();
+		}
+		return new WebEndpointResponse<>(new PurgeDescriptor(primary, purged),
+				purged ? WebEndpointResponse.STATUS_OK : WebEndpointResponse.STATUS_NOT_FOUND);
 	}
 
 	/**
@@ -131,9 +205,36 @@ public class PingoraEndpoint {
 	 * an application's own {@code ProxyHttp}
 	 * @param routes the routes
 	 * @param upstreams the upstreams by name
+	 * @param cache the HTTP cache, or {@code null} for none
 	 */
 	public record PingoraDescriptor(boolean running, List<ListenerDescriptor> listeners, String proxy,
-			List<RouteDescriptor> routes, Map<String, UpstreamDescriptor> upstreams) implements OperationResponseBody {
+			List<RouteDescriptor> routes, Map<String, UpstreamDescriptor> upstreams,
+			@Nullable CacheDescriptor cache) implements OperationResponseBody {
+	}
+
+	/**
+	 * The HTTP cache.
+	 *
+	 * @param storage the storage's type
+	 * @param entries the stored responses, or {@code null} when the storage does not tell
+	 * @param bytes the bytes stored, or {@code null} when the storage does not tell
+	 * @param evictions the responses evicted, or {@code null} when the storage does not
+	 * tell
+	 * @param phases the requests by the cache phase they ended in
+	 * @param lockWaits the waits for the cache lock
+	 * @param purges the purges that removed a response
+	 */
+	public record CacheDescriptor(String storage, @Nullable Long entries, @Nullable Long bytes,
+			@Nullable Long evictions, Map<String, Long> phases, long lockWaits, long purges) {
+	}
+
+	/**
+	 * The outcome of a purge.
+	 *
+	 * @param key the key
+	 * @param purged whether a stored response was removed
+	 */
+	public record PurgeDescriptor(String key, boolean purged) implements OperationResponseBody {
 	}
 
 	/**

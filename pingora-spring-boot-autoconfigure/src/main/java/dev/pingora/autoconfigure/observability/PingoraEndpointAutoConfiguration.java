@@ -22,6 +22,7 @@ import dev.pingora.actuate.endpoint.PingoraEndpoint;
 import dev.pingora.autoconfigure.PingoraServerAutoConfiguration;
 import dev.pingora.autoconfigure.PingoraServerLifecycle;
 import dev.pingora.autoconfigure.PingoraUpstreams;
+import dev.pingora.cache.CacheConfig;
 import dev.pingora.routing.RoutingProxy;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -48,10 +49,11 @@ public final class PingoraEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PingoraEndpoint pingoraEndpoint(PingoraServerLifecycle server, ObjectProvider<RoutingProxy> routing,
-			ObjectProvider<PingoraUpstreams> upstreams, ListableBeanFactory beans) {
+			ObjectProvider<PingoraUpstreams> upstreams, ObjectProvider<CacheConfig> cache, ListableBeanFactory beans) {
 		PingoraUpstreams configured = upstreams.getIfAvailable();
 		return new PingoraEndpoint(server.getServer(), routing.getIfAvailable(),
-				(configured != null) ? configured.asMap() : Map.of(), LoadBalancers.named(configured, beans));
+				(configured != null) ? configured.asMap() : Map.of(), LoadBalancers.named(configured, beans),
+				cache.getIfAvailable());
 	}
 
 }
