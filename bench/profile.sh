@@ -5,7 +5,7 @@
 # Prints the hottest methods (top of stack, and including callees) and the top allocation
 # sites, and leaves the recording in bench/logs/profile-<timestamp>/gateway.jfr.
 set -euo pipefail
-WARMUP=60 DURATION=30 CONNS=50 PORT_BASE=28280 HEAP=512m EXTRA_JVM=""
+WARMUP=60 DURATION=30 CONNS=50 PORT_BASE=28280 HEAP=512m EXTRA_JVM="" CACHE=0 TARGET_PATH=/small
 while (($#)); do
   case "$1" in
     --warmup) WARMUP=$2; shift 2 ;;
@@ -14,7 +14,9 @@ while (($#)); do
     --port-base) PORT_BASE=$2; shift 2 ;;
     --heap) HEAP=$2; shift 2 ;;
     --jvm) EXTRA_JVM=$2; shift 2 ;;
-    -h|--help) sed -n 2,6p "$0"; echo "options: --warmup S --duration S --connections N --port-base P --heap SIZE --jvm 'FLAGS'"; exit 0 ;;
+    --path) TARGET_PATH=$2; shift 2 ;;
+    --cache) CACHE=1; TARGET_PATH=/c/small; shift ;;
+    -h|--help) sed -n 2,6p "$0"; echo "options: --warmup S --duration S --connections N --port-base P --heap SIZE --jvm 'FLAGS' --path P --cache (cache hits on /c/small)"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -22,6 +24,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR="$ROOT/bench/logs/profile-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$DIR/tmp"
 ORIGIN=$PORT_BASE GATEWAY=$((PORT_BASE + 1))
+GATEWAY_ARGS=()
+# With --cache, the load goes to the gateway's caching server (same JVM, HTTP cache on).
+TARGET_PORT=$GATEWAY
+if ((CACHE)); then GATEWAY_ARGS=(--cache-port $((PORT_BASE + 2))); TARGET_PORT=$((PORT_BASE + 2)); fi
 JAR="$ROOT/samples/embedded/target/pingora-embedded.jar"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -33,13 +39,14 @@ taskset -c 0 "$(command -v nginx || echo /usr/sbin/nginx)" -p "$DIR/" -c "$DIR/o
 PIDS+=($!)
 # shellcheck disable=SC2086
 taskset -c 1 java -Xms"$HEAP" -Xmx"$HEAP" $EXTRA_JVM -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
-  -jar "$JAR" --port "$GATEWAY" --upstream "127.0.0.1:$ORIGIN" --threads 1 --quiet > "$DIR/gateway.log" 2>&1 &
+  -jar "$JAR" --port "$GATEWAY" --upstream "127.0.0.1:$ORIGIN" --threads 1 --quiet "${GATEWAY_ARGS[@]}" \
+  > "$DIR/gateway.log" 2>&1 &
 GW=$!
 PIDS+=("$GW")
-for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY/small" 2>/dev/null && break; sleep 0.2; done
-taskset -c 0 timeout $((WARMUP + 30)) wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$GATEWAY/small" > "$DIR/warmup.txt" 2>&1
+for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$TARGET_PORT$TARGET_PATH" 2>/dev/null && break; sleep 0.2; done
+taskset -c 0 timeout $((WARMUP + 30)) wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$TARGET_PORT$TARGET_PATH" > "$DIR/warmup.txt" 2>&1
 jcmd "$GW" JFR.start name=profile settings=profile filename="$DIR/gateway.jfr" > /dev/null
-taskset -c 0 timeout $((DURATION + 30)) wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$GATEWAY/small" > "$DIR/load.txt" 2>&1
+taskset -c 0 timeout $((DURATION + 30)) wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$TARGET_PORT$TARGET_PATH" > "$DIR/load.txt" 2>&1
 jcmd "$GW" JFR.stop name=profile > /dev/null
 grep -E 'Requests/sec|Latency ' "$DIR/load.txt"
 jfr print --stack-depth 64 --events jdk.ExecutionSample "$DIR/gateway.jfr" > "$DIR/samples.txt"

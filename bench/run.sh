@@ -34,12 +34,15 @@ usage: bench/run.sh [options]
                      response header (same JVM, port P+2), and report its cost against the gateway,
                      from the cells and from back-to-back pairs of 10 s cells in alternating order
   --filter-pairs N   pairs of cells for the filter cost (default 8)
+  --cache            measure cache hits: paths /c/small,/c/64k (cacheable for an hour) through the
+                     gateway with the HTTP cache on ("gateway-cache", same JVM, its own port) and
+                     nginx with proxy_cache ("nginx-cache"), beside the uncached gateway and nginx
 Needs nginx, wrk and taskset; installs nginx and wrk with apt-get when they are missing.
 USAGE
 }
 
 DURATION=20 WARMUP=120 CONNS=50 CONNS_HIGH=400 PATHS=/small,/64k REPEATS=3 HEAP=192m PORT_BASE=28180 MAX_MINUTES=40
-EXTRA_JVM="" FILTER=0 NGINX=1 FILTER_PAIRS=8 FILTER_CELL=10
+EXTRA_JVM="" FILTER=0 NGINX=1 FILTER_PAIRS=8 FILTER_CELL=10 CACHE=0 PATHS_SET=0
 while (($#)); do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -47,7 +50,7 @@ while (($#)); do
     --connections) CONNS=$2; shift 2 ;;
     --connections-high) CONNS_HIGH=$2; shift 2 ;;
     --no-nginx) NGINX=0; shift ;;
-    --paths) PATHS=$2; shift 2 ;;
+    --paths) PATHS=$2; PATHS_SET=1; shift 2 ;;
     --repeats) REPEATS=$2; shift 2 ;;
     --heap) HEAP=$2; shift 2 ;;
     --port-base) PORT_BASE=$2; shift 2 ;;
@@ -56,6 +59,7 @@ while (($#)); do
     --quick) DURATION=5 WARMUP=20 REPEATS=1 PATHS=/small CONNS_HIGH=0; shift ;;
     --filter) FILTER=1; shift ;;
     --filter-pairs) FILTER_PAIRS=$2; shift 2 ;;
+    --cache) CACHE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -68,11 +72,16 @@ ORIGIN_PORT=$PORT_BASE
 GATEWAY_PORT=$((PORT_BASE + 1))
 FILTER_PORT=$((PORT_BASE + 2))
 NGINX_PORT=$((PORT_BASE + 3))
+CACHE_PORT=$((PORT_BASE + 4))
+NGINX_CACHE_PORT=$((PORT_BASE + 5))
+if ((CACHE && !PATHS_SET)); then PATHS=/c/small,/c/64k; fi
 TARGETS=(direct)
 if ((NGINX)); then TARGETS+=(nginx); fi
+if ((NGINX && CACHE)); then TARGETS+=(nginx-cache); fi
 TARGETS+=(gateway)
 GATEWAY_ARGS=()
-if ((FILTER)); then TARGETS+=(filtered); GATEWAY_ARGS=(--filter-port "$FILTER_PORT"); fi
+if ((FILTER)); then TARGETS+=(filtered); GATEWAY_ARGS+=(--filter-port "$FILTER_PORT"); fi
+if ((CACHE)); then TARGETS+=(gateway-cache); GATEWAY_ARGS+=(--cache-port "$CACHE_PORT"); fi
 JAR="$ROOT/samples/embedded/target/pingora-embedded.jar"
 DEADLINE=$(( $(date +%s) + MAX_MINUTES * 60 ))
 PIDS=()
@@ -146,12 +155,20 @@ start_nginx_proxy() {
   start_nginx nginx-proxy 1 "$NGINX_PORT" nginx-proxy.conf -e "s|@PORT@|$NGINX_PORT|" -e "s|@ORIGIN@|$ORIGIN_PORT|"
 }
 
+start_nginx_cache() {
+  mkdir -p "$RUN_DIR/tmp/cache"
+  start_nginx nginx-cache 1 "$NGINX_CACHE_PORT" nginx-cache.conf -e "s|@PORT@|$NGINX_CACHE_PORT|" \
+    -e "s|@ORIGIN@|$ORIGIN_PORT|"
+}
+
 port_of() {
   case $1 in
     direct) echo "$ORIGIN_PORT" ;;
     nginx) echo "$NGINX_PORT" ;;
+    nginx-cache) echo "$NGINX_CACHE_PORT" ;;
     gateway) echo "$GATEWAY_PORT" ;;
     filtered) echo "$FILTER_PORT" ;;
+    gateway-cache) echo "$CACHE_PORT" ;;
   esac
 }
 
@@ -169,6 +186,7 @@ start_gateway() {
   PIDS+=("$GATEWAY_PID")
   wait_http "http://127.0.0.1:$GATEWAY_PORT/small"
   if ((FILTER)); then wait_http "http://127.0.0.1:$FILTER_PORT/small"; fi
+  if ((CACHE)); then wait_http "http://127.0.0.1:$CACHE_PORT/small"; fi
 }
 
 # wrk on CPU 0; prints "req/s p50_ms p99_ms errors"
@@ -205,12 +223,13 @@ warm_up() {
 }
 
 ensure_tools
-for port in "$ORIGIN_PORT" "$GATEWAY_PORT" "$FILTER_PORT" "$NGINX_PORT"; do
+for port in "$ORIGIN_PORT" "$GATEWAY_PORT" "$FILTER_PORT" "$NGINX_PORT" "$CACHE_PORT" "$NGINX_CACHE_PORT"; do
   port_free "$port" || { echo "port $port is in use; pick another --port-base" >&2; exit 1; }
 done
 log "run directory: ${RUN_DIR#"$ROOT"/}"
 start_origin
 if ((NGINX)); then start_nginx_proxy; fi
+if ((NGINX && CACHE)); then start_nginx_cache; fi
 start_gateway
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -221,18 +240,22 @@ start_gateway
   echo "wrk: $(wrk -v 2>&1 | head -n1)"
   echo "gateway: taskset -c 1 java ${JVM_FLAGS[*]} -jar samples/embedded/target/pingora-embedded.jar --threads 1 --quiet"
   echo "nginx proxy: taskset -c 1 nginx (1 worker, upstream keepalive 64; bench/conf/nginx-proxy.conf)"
+  if ((CACHE)); then
+    echo "nginx cache: taskset -c 1 nginx with proxy_cache (bench/conf/nginx-cache.conf); gateway-cache: the gateway's JVM, HTTP cache on (64 MiB MemoryStorage), port $CACHE_PORT"
+  fi
   echo "load: taskset -c 0 wrk -t1 -c$CONNS -d${DURATION}s --latency (and -c$CONNS_HIGH for the high pass)"
 } > "$RUN_DIR/env.txt"
 
 IFS=, read -r -a PATH_LIST <<< "$PATHS"
 warm_up "${PATH_LIST[0]}"
-if ((FILTER)); then
-  # The filtered server shares the JVM (and its JIT) but has its own event loop: warm it too.
+for extra in filtered gateway-cache; do
+  [[ " ${TARGETS[*]} " == *" $extra "* ]] || continue
+  # The other server shares the JVM (and its JIT) but has its own event loop: warm it too.
   for chunk in 1 2 3; do
-    rps=$(run_wrk "http://127.0.0.1:$FILTER_PORT${PATH_LIST[0]}" 10 "$RUN_DIR/raw/warmup-filtered-$chunk.txt" | cut -d' ' -f1)
-    log "warm-up filtered $((chunk * 10)) s: $rps req/s"
+    rps=$(run_wrk "http://127.0.0.1:$(port_of "$extra")${PATH_LIST[0]}" 10 "$RUN_DIR/raw/warmup-$extra-$chunk.txt" | cut -d' ' -f1)
+    log "warm-up $extra $((chunk * 10)) s: $rps req/s"
   done
-fi
+done
 
 declare -A RESULT
 measure() {
@@ -317,6 +340,16 @@ col() { printf '%s' "${RESULT[$1,$2,$3]:-}" | awk -v c="$4" 'NF { print $c }' | 
       hi=$(printf '%s\n' "${FILTER_RATIOS[@]}" | sort -n | tail -n1)
       echo "Filter cost from ${#FILTER_RATIOS[@]} back-to-back pairs of ${FILTER_CELL} s cells in alternating order: $(awk -v r="$med" 'BEGIN { printf "%.1f %%", (1 - r) * 100 }') (median; pairs from $(awk -v r="$hi" 'BEGIN { printf "%.1f", (1 - r) * 100 }') to $(awk -v r="$lo" 'BEGIN { printf "%.1f", (1 - r) * 100 }') %)."
     fi
+  fi
+  if ((CACHE)); then
+    echo
+    for cell in "${CELLS[@]}"; do
+      read -r path conns <<< "$cell"
+      hit=$(col gateway-cache "$path" "$conns" 1)
+      plain=$(col gateway "$path" "$conns" 1)
+      ngx=$( ((NGINX)) && col nginx-cache "$path" "$conns" 1 || echo 0)
+      echo "Cache hits on $path c=$conns: gateway-cache $hit req/s = $(awk -v a="$hit" -v b="$plain" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') × the same response proxied uncached ($plain), $(awk -v a="$hit" -v b="$ngx" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') × nginx proxy_cache hits ($ngx)."
+    done
   fi
   echo
   echo "Gateway RSS at the end (after the last cell): $((RSS_KB / 1024)) MiB; peak: $((HWM_KB / 1024)) MiB."

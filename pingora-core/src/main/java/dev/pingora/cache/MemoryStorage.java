@@ -18,6 +18,9 @@ package dev.pingora.cache;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -55,6 +58,12 @@ public final class MemoryStorage implements Storage {
 	private final LongAdder evictions = new LongAdder();
 
 	/**
+	 * The variant keys stored under each primary key, so that purging the primary removes
+	 * them too.
+	 */
+	private final Map<String, Set<CacheKey>> variants = new ConcurrentHashMap<>();
+
+	/**
 	 * Create a storage.
 	 * @param maxSize the most bytes to keep, at least 1
 	 * @param maxObjectSize the largest response body to keep, in bytes, at least 1
@@ -75,6 +84,10 @@ public final class MemoryStorage implements Storage {
 				if (cause.wasEvicted()) {
 					this.evictions.increment();
 				}
+				if (key != null && key.variance() != null
+						&& cause != com.github.benmanes.caffeine.cache.RemovalCause.REPLACED) {
+					forgetVariant(key);
+				}
 			})
 			.build();
 	}
@@ -93,6 +106,9 @@ public final class MemoryStorage implements Storage {
 			return null;
 		}
 		Entry entry = new Entry(this, key, meta);
+		if (key.variance() != null) {
+			this.variants.computeIfAbsent(key.primary(), (primary) -> ConcurrentHashMap.newKeySet()).add(key);
+		}
 		this.entries.put(key, entry);
 		return entry;
 	}
@@ -108,13 +124,38 @@ public final class MemoryStorage implements Storage {
 		return true;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Purging a primary key (no variance) removes its variants too.
+	 */
 	@Override
 	public boolean purge(CacheKey key) {
+		boolean removed = remove(key);
+		if (key.variance() == null) {
+			Set<CacheKey> variantKeys = this.variants.remove(key.primary());
+			if (variantKeys != null) {
+				for (CacheKey variant : variantKeys) {
+					removed |= remove(variant);
+				}
+			}
+		}
+		return removed;
+	}
+
+	private boolean remove(CacheKey key) {
 		Entry removed = this.entries.asMap().remove(key);
 		if (removed != null) {
 			removed.abort(new IllegalStateException("purged while being stored"));
 		}
 		return removed != null;
+	}
+
+	private void forgetVariant(CacheKey key) {
+		this.variants.computeIfPresent(key.primary(), (primary, keys) -> {
+			keys.remove(key);
+			return keys.isEmpty() ? null : keys;
+		});
 	}
 
 	/**
@@ -199,6 +240,11 @@ public final class MemoryStorage implements Storage {
 
 		@Override
 		public Flux<ByteBuf> body(long from, long to) {
+			if (this.complete) {
+				// The common case of a hit: everything is there, no reader to follow the
+				// fill.
+				return Flux.defer(() -> Flux.fromArray(slices(from, to)));
+			}
 			return Flux.create((sink) -> {
 				Reader reader = new Reader(this, sink, from, to);
 				this.readers.add(reader);
@@ -270,6 +316,22 @@ public final class MemoryStorage implements Storage {
 			for (Reader reader : this.readers) {
 				reader.drain();
 			}
+		}
+
+		private synchronized ByteBuf[] slices(long from, long to) {
+			long end = (to >= 0) ? Math.min(to, this.length) : this.length;
+			List<ByteBuf> slices = new ArrayList<>(this.chunks.size());
+			long chunkStart = 0;
+			for (byte[] chunk : this.chunks) {
+				long chunkEnd = chunkStart + chunk.length;
+				long first = Math.max(from, chunkStart);
+				long last = Math.min(end, chunkEnd);
+				if (first < last) {
+					slices.add(Unpooled.wrappedBuffer(chunk, (int) (first - chunkStart), (int) (last - first)));
+				}
+				chunkStart = chunkEnd;
+			}
+			return slices.toArray(new ByteBuf[0]);
 		}
 
 		synchronized byte @Nullable [] chunk(int index) {

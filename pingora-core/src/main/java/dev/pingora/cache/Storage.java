@@ -62,7 +62,8 @@ public interface Storage {
 	boolean updateMeta(CacheKey key, CacheMeta meta);
 
 	/**
-	 * Remove a stored response.
+	 * Remove a stored response. Removing a primary key (no variance) removes the variants
+	 * stored under it too.
 	 * @param key the key
 	 * @return whether the key held a response
 	 */

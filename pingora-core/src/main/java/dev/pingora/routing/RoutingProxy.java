@@ -123,6 +123,12 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 
 	@Override
 	public Mono<Boolean> requestFilter(Session session, Context ctx) {
+		if (isForbiddenPurge(session)) {
+			ResponseHeader forbidden = ResponseHeader.of(403)
+				.setHeader(HttpHeaderNames.CONTENT_LENGTH, "0")
+				.setHeader(HttpHeaderNames.CACHE_CONTROL, "private, no-store");
+			return session.respond(forbidden).thenReturn(true);
+		}
 		Route route = this.routes.match(session.requestHeader());
 		if (route == null) {
 			ResponseHeader notFound = ResponseHeader.of(404)
@@ -162,9 +168,21 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	@Override
 	public boolean isPurge(Session session, Context ctx) {
 		Caching cache = this.caching;
-		if (cache == null || !cache.purge() || !PURGE.equals(session.requestHeader().method().name())) {
-			return false;
-		}
+		return cache != null && cache.purge() && PURGE.equals(session.requestHeader().method().name())
+				&& isAllowedToPurge(session, cache);
+	}
+
+	/**
+	 * With purging on, a {@code PURGE} from a client that may not purge is answered 403:
+	 * passed on, it would still invalidate the stored response (an unsafe method).
+	 */
+	private boolean isForbiddenPurge(Session session) {
+		Caching cache = this.caching;
+		return cache != null && cache.purge() && PURGE.equals(session.requestHeader().method().name())
+				&& !isAllowedToPurge(session, cache);
+	}
+
+	private static boolean isAllowedToPurge(Session session, Caching cache) {
 		return session.clientAddress() instanceof InetSocketAddress client && client.getAddress() != null
 				&& cache.purgeFrom().contains(client.getAddress());
 	}

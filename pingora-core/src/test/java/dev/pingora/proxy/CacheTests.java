@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -43,6 +44,7 @@ import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
 import dev.pingora.test.TestOrigin;
 import dev.pingora.test.TestResources;
+import dev.pingora.upstream.HttpPeer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -58,6 +60,8 @@ class CacheTests {
 	final TestResources resources = new TestResources();
 
 	private final MutableClock clock = new MutableClock();
+
+	private final AtomicInteger peersSelected = new AtomicInteger();
 
 	private final MemoryStorage storage = new MemoryStorage(16 * 1024 * 1024, 1024 * 1024);
 
@@ -85,6 +89,8 @@ class CacheTests {
 		assertThat(hit.header("Age")).isEqualTo("5");
 		assertThat(hit.header("Content-Length")).isEqualTo("11");
 		assertThat(origin.requests()).hasSize(1);
+		// A hit never reaches the upstream phases.
+		assertThat(this.peersSelected).hasValue(1);
 		await().untilAsserted(() -> assertThat(this.config.stats().count(CachePhase.HIT)).isEqualTo(1));
 		// Another path is another key.
 		get(port, "/b");
@@ -143,6 +149,38 @@ class CacheTests {
 		RawHttpClient.Response fr = get(port, "/v", "Accept-Language: fr");
 		assertThat(fr.text()).isEqualTo("lang=fr");
 		assertThat(fr.header("X-Cache-Status")).isEqualTo("hit");
+		assertThat(origin.requests()).hasSize(2);
+	}
+
+	@Test
+	void purgingAKeyRemovesAllItsVariants() {
+		TestOrigin origin = origin((request, response) -> response.header("Cache-Control", "max-age=60")
+			.header("Vary", "Accept-Language")
+			.sendString(Mono.just("lang=" + request.requestHeaders().get("Accept-Language"))));
+		int port = gateway(origin);
+		get(port, "/pv", "Accept-Language: en");
+		get(port, "/pv", "Accept-Language: fr");
+		assertThat(exchange(port, "PURGE", "/pv", false).status()).isEqualTo(200);
+		assertThat(get(port, "/pv", "Accept-Language: en").header("X-Cache-Status")).isEqualTo("miss");
+		// The new variant must not bring the purged one back.
+		assertThat(get(port, "/pv", "Accept-Language: fr").header("X-Cache-Status")).isEqualTo("miss");
+		assertThat(origin.requests()).hasSize(4);
+	}
+
+	@Test
+	void aBodyOfUnknownLengthTooLargeToStoreStillReachesItsClientWhole() {
+		// 2 MiB in chunks, no Content-Length: the storage (1 MiB per object) gives up
+		// midway.
+		TestOrigin origin = origin((request, response) -> response.header("Cache-Control", "max-age=60")
+			.send(Flux.range(0, 64).map((i) -> io.netty.buffer.Unpooled.wrappedBuffer(new byte[32 * 1024]))));
+		int port = gateway(origin);
+		RawHttpClient.Response first = get(port, "/huge");
+		assertThat(first.status()).isEqualTo(200);
+		assertThat(first.body()).hasSize(2 * 1024 * 1024);
+		RawHttpClient.Response second = get(port, "/huge");
+		assertThat(second.body()).hasSize(2 * 1024 * 1024);
+		// The predictor learnt it: the next request goes straight to the origin.
+		assertThat(second.header("X-Cache-Status")).isEqualTo("bypass");
 		assertThat(origin.requests()).hasSize(2);
 	}
 
@@ -321,6 +359,31 @@ class CacheTests {
 	}
 
 	@Test
+	void aResponseStillBeingStoredIsStreamedToTheNextClient() throws Exception {
+		Sinks.Many<String> rest = Sinks.many().unicast().onBackpressureBuffer();
+		TestOrigin origin = origin((request, response) -> response.header("Cache-Control", "max-age=60")
+			.header("Content-Length", "10")
+			.sendString(Flux.concat(Flux.just("first"), rest.asFlux())));
+		int port = gateway(origin);
+		try (RawHttpClient first = new RawHttpClient(port); RawHttpClient second = new RawHttpClient(port)) {
+			first.send("GET /stream HTTP/1.1\r\nHost: cache.test\r\n\r\n");
+			assertThat(first.readHead().header("X-Cache-Status")).isEqualTo("miss");
+			assertThat(new String(first.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("first");
+			// The origin has sent half the body; the next client gets that half now.
+			second.send("GET /stream HTTP/1.1\r\nHost: cache.test\r\n\r\n");
+			RawHttpClient.Response head = second.readHead();
+			assertThat(head.header("X-Cache-Status")).isEqualTo("hit");
+			assertThat(head.header("Content-Length")).isEqualTo("10");
+			assertThat(new String(second.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("first");
+			rest.tryEmitNext("-rest");
+			rest.tryEmitComplete();
+			assertThat(new String(first.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("-rest");
+			assertThat(new String(second.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("-rest");
+		}
+		assertThat(origin.requests()).hasSize(1);
+	}
+
+	@Test
 	void unsafeRequestsInvalidateTheStoredResponse() {
 		TestOrigin origin = origin((request, response) -> response.header("Cache-Control", "max-age=60")
 			.sendString(Mono.just(request.method().name())));
@@ -417,6 +480,12 @@ class CacheTests {
 			@Override
 			public boolean isPurge(Session session, Object ctx) {
 				return session.requestHeader().method().name().equals("PURGE");
+			}
+
+			@Override
+			public Mono<HttpPeer> upstreamPeer(Session session, Object ctx) {
+				CacheTests.this.peersSelected.incrementAndGet();
+				return super.upstreamPeer(session, ctx);
 			}
 
 		});

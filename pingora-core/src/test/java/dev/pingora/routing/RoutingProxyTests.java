@@ -16,9 +16,13 @@
 
 package dev.pingora.routing;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import dev.pingora.cache.CacheConfig;
+import dev.pingora.cache.MemoryStorage;
 import dev.pingora.lb.Backend;
 import dev.pingora.lb.selection.BackendSelection;
 import dev.pingora.lb.LoadBalancer;
@@ -93,6 +97,34 @@ class RoutingProxyTests {
 			}
 		}
 		assertThat(live.requests()).hasSize(6);
+	}
+
+	@Test
+	void routesUseTheCacheAsConfiguredAndPurgeOnlyFromAllowedAddresses() throws Exception {
+		TestOrigin origin = this.resources
+			.add(TestOrigin.start((request, response) -> response.header("Cache-Control", "max-age=60")
+				.sendString(Mono.just(request.method() + " " + request.uri()))));
+		CacheConfig cache = CacheConfig.builder(new MemoryStorage(1024 * 1024, 64 * 1024))
+			.statusHeader("X-Cache")
+			.build();
+		Route cached = Route.builder("cached", "web").pathPrefix("/cached").build();
+		Route live = Route.builder("live", "web").pathPrefix("/live").cache(false).build();
+		Map<String, UpstreamGroup> upstreams = Map.of("web", upstream("web", origin.port()));
+		// Purging is on, but only from an address the test client does not have.
+		RoutingProxy proxy = new RoutingProxy(RouteTable.of(List.of(cached, live)), upstreams,
+				new RoutingProxy.Caching(cache, true, true, Set.of(InetAddress.getByName("10.0.0.1"))));
+		Server gateway = this.resources.gateway(proxy);
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			assertThat(client.exchange("GET /cached/a HTTP/1.1\r\nHost: a\r\n\r\n").header("X-Cache"))
+				.isEqualTo("miss");
+			assertThat(client.exchange("GET /cached/a HTTP/1.1\r\nHost: a\r\n\r\n").header("X-Cache")).isEqualTo("hit");
+			assertThat(client.exchange("GET /live/b HTTP/1.1\r\nHost: a\r\n\r\n").header("X-Cache")).isNull();
+			// Not from an allowed address: refused, and the stored response stays.
+			RawHttpClient.Response purge = client.exchange("PURGE /cached/a HTTP/1.1\r\nHost: a\r\n\r\n");
+			assertThat(purge.status()).isEqualTo(403);
+			assertThat(client.exchange("GET /cached/a HTTP/1.1\r\nHost: a\r\n\r\n").header("X-Cache")).isEqualTo("hit");
+		}
+		assertThat(origin.requests()).hasSize(2);
 	}
 
 	@Test

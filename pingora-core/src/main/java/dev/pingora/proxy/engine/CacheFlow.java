@@ -34,10 +34,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.BaseSubscriber;
+import reactor.core.Disposable;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -124,7 +124,7 @@ final class CacheFlow<C> {
 
 	private boolean invalidate;
 
-	private @Nullable FillSubscriber filling;
+	private @Nullable FillWriter filling;
 
 	CacheFlow(ProxyRequest<C> request, RequestCache cache, @Nullable Background background) {
 		this.request = request;
@@ -195,9 +195,14 @@ final class CacheFlow<C> {
 		Mono<ForcedFreshness> forced;
 		try {
 			forced = this.proxy.cacheHitFilter(this.session, meta, fresh, this.ctx);
+			if (forced instanceof Fuseable.ScalarCallable<?> scalar) {
+				// The usual answer, Mono.empty() or Mono.just(..): no operators needed.
+				return onHit(hit, fresh, (ForcedFreshness) scalar.call());
+			}
 		}
-		catch (RuntimeException ex) {
-			forced = Mono.error(ex);
+		catch (Exception ex) {
+			logger.warn("cacheHitFilter failed, treated as a miss: {}", this.session.requestSummary(), ex);
+			return miss();
 		}
 		return forced.map(Optional::of).defaultIfEmpty(Optional.empty()).onErrorResume((ex) -> {
 			logger.warn("cacheHitFilter failed, treated as a miss: {}", this.session.requestSummary(), ex);
@@ -259,6 +264,18 @@ final class CacheFlow<C> {
 	}
 
 	/**
+	 * Whether the request asks for a validated or young response ({@code no-cache},
+	 * {@code Pragma: no-cache}, {@code max-age}): it is not served stale while the
+	 * response is refreshed.
+	 */
+	private boolean requestWantsValidation() {
+		return this.directives.noCache() || this.directives.maxAge() != null
+				|| (this.directives.isEmpty() && this.session.requestHeader()
+					.headers()
+					.containsValue(HttpHeaderNames.PRAGMA, HttpHeaderValues.NO_CACHE, true));
+	}
+
+	/**
 	 * Whether the request's {@code max-stale} accepts this stale response, which does not
 	 * forbid it.
 	 */
@@ -304,7 +321,8 @@ final class CacheFlow<C> {
 		if (this.directives.onlyIfCached()) {
 			return gatewayTimeout();
 		}
-		boolean whileRevalidate = !this.noStale && hit.meta().canServeStaleWhileRevalidate(now)
+		boolean whileRevalidate = !this.noStale && !requestWantsValidation()
+				&& hit.meta().canServeStaleWhileRevalidate(now)
 				&& this.proxy.shouldServeStale(this.session, this.ctx, null);
 		CacheLock lock = this.config.lock();
 		if (lock != null) {
@@ -467,6 +485,12 @@ final class CacheFlow<C> {
 	private Cacheability admit(ResponseHeader response, CacheMeta meta) {
 		Predictor predictor = this.config.predictor();
 		if (this.cache.phase == CachePhase.BYPASS) {
+			if (response.header(HttpHeaderNames.CONTENT_LENGTH) == null) {
+				// It may be the body that grew too large last time: without a length, the
+				// key stays predicted uncacheable (Pingora's PredictedResponseTooLarge).
+				return Cacheability.uncacheable(NoCacheReason.RESPONSE_TOO_LARGE,
+						"length unknown, predicted too large");
+			}
 			if (predictor != null) {
 				predictor.markCacheable(keyOrThrow());
 			}
@@ -490,6 +514,18 @@ final class CacheFlow<C> {
 			return Cacheability.uncacheable(NoCacheReason.RESPONSE_TOO_LARGE, "Content-Length " + length);
 		}
 		return Cacheability.cacheable(meta);
+	}
+
+	/**
+	 * The storage gave up on a response while storing it (larger than it takes): the
+	 * predictor learns it.
+	 */
+	private void notStoredAnyMore() {
+		Predictor predictor = this.config.predictor();
+		CacheKey key = this.cache.key;
+		if (predictor != null && key != null) {
+			predictor.markUncacheable(key, NoCacheReason.RESPONSE_TOO_LARGE);
+		}
 	}
 
 	private void notStored(NoCacheReason reason) {
@@ -548,17 +584,23 @@ final class CacheFlow<C> {
 		this.cache.key = key;
 		this.cache.meta = meta;
 		this.cache.phase = (this.stale != null) ? CachePhase.EXPIRED : CachePhase.MISS;
-		FillSubscriber subscriber = new FillSubscriber(fill);
-		this.filling = subscriber;
+		FillWriter writer = new FillWriter(fill);
+		this.filling = writer;
 		// The storage streams what it has to readers: the lock's readers may come now.
 		release(CacheLock.Status.DONE);
-		this.request.upstreamBodyFiltered(body).subscribe(subscriber);
+		Flux<ByteBuf> stored = this.request.upstreamBodyFiltered(body);
 		if (this.session.isDetached()) {
-			return subscriber.done.asMono();
+			return writer.drive(stored);
+		}
+		if (response.header(HttpHeaderNames.CONTENT_LENGTH) == null) {
+			// A body of unknown length reaches its client through the fill, not from the
+			// storage: if it grows past what the storage takes, the client still gets it
+			// whole.
+			return serve(hit, meta, response, writer.tee(stored));
 		}
 		// The request lasts until the fill is over, even when its client needs less of
 		// the body (a 304, a HEAD, a range).
-		return Mono.when(serve(hit, meta, response), subscriber.done.asMono());
+		return Mono.when(serve(hit, meta, response, null), writer.drive(stored));
 	}
 
 	private Mono<Void> forwardOrProxy(ResponseHeader response, Flux<ByteBuf> body) {
@@ -644,6 +686,16 @@ final class CacheFlow<C> {
 	 * serve the stored fields
 	 */
 	private Mono<Void> serve(Storage.Hit hit, CacheMeta meta, @Nullable ResponseHeader origin) {
+		return serve(hit, meta, origin, null);
+	}
+
+	/**
+	 * Serve a stored response.
+	 * @param source the whole body as the origin sends it, through the fill, or
+	 * {@code null} to read it from the storage
+	 */
+	private Mono<Void> serve(Storage.Hit hit, CacheMeta meta, @Nullable ResponseHeader origin,
+			@Nullable Flux<ByteBuf> source) {
 		if (this.session.isDetached()) {
 			return Mono.empty();
 		}
@@ -662,6 +714,7 @@ final class CacheFlow<C> {
 		}
 		Flux<ByteBuf> body;
 		boolean head = HttpMethod.HEAD.equals(this.session.requestHeader().method());
+		boolean whole = false;
 		if (notModified(header)) {
 			Conditionals.toNotModified(header);
 			body = Flux.empty();
@@ -670,7 +723,17 @@ final class CacheFlow<C> {
 			body = ranged(hit, header, length, head);
 		}
 		else {
+			whole = !head;
 			body = head ? Flux.empty() : hit.body(0, -1);
+		}
+		if (source != null) {
+			if (whole) {
+				body = source;
+			}
+			else {
+				// The client needs none of it: the fill still takes all of it.
+				body = body.concatWith(source.doOnNext(ByteBuf::release).filter((chunk) -> false));
+			}
 		}
 		markStatus(header);
 		Flux<ByteBuf> filtered = this.request.responseBodyFiltered(body);
@@ -843,9 +906,9 @@ final class CacheFlow<C> {
 	 */
 	void finish() {
 		release(CacheLock.Status.TRANSIENT_ERROR);
-		FillSubscriber subscriber = this.filling;
-		if (subscriber != null) {
-			subscriber.abandon();
+		FillWriter writer = this.filling;
+		if (writer != null) {
+			writer.abandon();
 		}
 		if (this.cache.config() != null) {
 			this.config.stats().record(this.cache.phase);
@@ -888,61 +951,91 @@ final class CacheFlow<C> {
 	}
 
 	/**
-	 * Writes the origin's body into the storage as it arrives, whoever reads it.
+	 * Writes the origin's body into the storage as it arrives: driven on its own (the
+	 * client reads the storage) or as a tee on the client's way.
 	 */
-	private static final class FillSubscriber extends BaseSubscriber<ByteBuf> {
+	private final class FillWriter {
 
 		private final Storage.Fill fill;
 
-		final Sinks.Empty<Void> done = Sinks.empty();
+		private final Sinks.Empty<Void> done = Sinks.empty();
 
 		private volatile boolean over;
 
-		FillSubscriber(Storage.Fill fill) {
+		private volatile @Nullable Disposable driving;
+
+		FillWriter(Storage.Fill fill) {
 			this.fill = fill;
 		}
 
-		@Override
-		protected void hookOnSubscribe(Subscription subscription) {
-			subscription.request(Long.MAX_VALUE);
-		}
-
-		@Override
-		protected void hookOnNext(ByteBuf chunk) {
-			try {
-				if (!this.fill.write(chunk)) {
-					// The storage gave up on it (too large); its readers were told.
-					this.over = true;
-					cancel();
-					this.done.tryEmitError(new IllegalStateException("the storage gave up on the response"));
+		/**
+		 * Read the body into the storage, whoever reads it.
+		 * @return completes when the fill is over
+		 */
+		Mono<Void> drive(Flux<ByteBuf> body) {
+			this.driving = body.subscribe((chunk) -> {
+				try {
+					if (!write(chunk)) {
+						// Nobody reads this body but the storage, which gave up on it.
+						abandon();
+					}
 				}
-			}
-			finally {
-				chunk.release();
-			}
+				finally {
+					chunk.release();
+				}
+			}, this::failed, this::completed);
+			return this.done.asMono();
 		}
 
-		@Override
-		protected void hookOnComplete() {
-			this.over = true;
-			this.fill.finish();
+		/**
+		 * Copy the body into the storage as it passes.
+		 */
+		Flux<ByteBuf> tee(Flux<ByteBuf> body) {
+			return body.doOnNext(this::write)
+				.doOnComplete(this::completed)
+				.doOnError(this::failed)
+				.doOnCancel(this::abandon);
+		}
+
+		private boolean write(ByteBuf chunk) {
+			if (this.over) {
+				return false;
+			}
+			if (!this.fill.write(chunk)) {
+				// The storage gave up on it (larger than it takes) and told its readers.
+				this.over = true;
+				notStoredAnyMore();
+				return false;
+			}
+			return true;
+		}
+
+		private void completed() {
+			if (!this.over) {
+				this.over = true;
+				this.fill.finish();
+			}
 			this.done.tryEmitEmpty();
 		}
 
-		@Override
-		protected void hookOnError(Throwable failure) {
-			this.over = true;
-			this.fill.abort(failure);
+		private void failed(Throwable failure) {
+			if (!this.over) {
+				this.over = true;
+				this.fill.abort(failure);
+			}
 			this.done.tryEmitError(failure);
 		}
 
 		void abandon() {
 			if (!this.over) {
 				this.over = true;
-				cancel();
 				this.fill.abort(new CancellationException("the request ended before the response was stored"));
-				this.done.tryEmitEmpty();
 			}
+			Disposable subscription = this.driving;
+			if (subscription != null) {
+				subscription.dispose();
+			}
+			this.done.tryEmitEmpty();
 		}
 
 	}

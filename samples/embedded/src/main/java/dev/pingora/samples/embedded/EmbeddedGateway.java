@@ -19,6 +19,8 @@ package dev.pingora.samples.embedded;
 import java.time.Duration;
 import java.util.List;
 
+import dev.pingora.cache.CacheConfig;
+import dev.pingora.cache.MemoryStorage;
 import dev.pingora.error.ProxyError;
 import dev.pingora.http.ResponseHeader;
 import dev.pingora.proxy.FilteredProxyHttp;
@@ -42,11 +44,13 @@ import reactor.core.publisher.Mono;
  *
  * <pre>
  * java -jar pingora-embedded.jar [--port 8080] [--upstream host:port] [--threads N] [--quiet]
- *     [--filter-port N]
+ *     [--filter-port N] [--cache-port N]
  * </pre>
  *
  * {@code --filter-port} also serves the same proxy behind a {@code ProxyFilter} that
- * edits one request and one response header, for {@code bench/run.sh --filter}.
+ * edits one request and one response header, for {@code bench/run.sh --filter};
+ * {@code --cache-port} serves it with the HTTP cache on (64 MiB of memory), for
+ * {@code bench/run.sh --cache}.
  */
 public final class EmbeddedGateway {
 
@@ -68,6 +72,9 @@ public final class EmbeddedGateway {
 		}
 		if (options.filterPort > 0) {
 			startFilteredServer(options, upstream);
+		}
+		if (options.cachePort > 0) {
+			startCachingServer(options, upstream);
 		}
 		// tag::server[]
 		Server server = Server.builder()
@@ -111,6 +118,29 @@ public final class EmbeddedGateway {
 			.build()
 			.start();
 		Runtime.getRuntime().addShutdownHook(new Thread(filtered::shutdown, "pingora-shutdown-filtered"));
+	}
+
+	/**
+	 * For bench/run.sh --cache: the same proxy with the HTTP cache on (enabled by a
+	 * filter), on another port.
+	 */
+	private static void startCachingServer(Options options, HttpPeer upstream) {
+		CacheConfig cache = CacheConfig.builder(new MemoryStorage(64 * 1024 * 1024, 8 * 1024 * 1024)).build();
+		ProxyFilter caching = new ProxyFilter() {
+
+			@Override
+			public void requestCacheFilter(Session session) {
+				session.cache().enable(cache);
+			}
+
+		};
+		Server cachingServer = Server.builder()
+			.conf(ServerConf.builder().threads(options.threads).gracePeriod(Duration.ofSeconds(10)).build())
+			.listen(Listener.tcp("0.0.0.0", options.cachePort))
+			.proxy(FilteredProxyHttp.of(new GatewayProxy(upstream, options.accessLog), List.of(caching)))
+			.build()
+			.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(cachingServer::shutdown, "pingora-shutdown-caching"));
 	}
 
 	private static HttpPeer peer(String address) {
@@ -183,6 +213,8 @@ public final class EmbeddedGateway {
 
 		int filterPort;
 
+		int cachePort;
+
 		static Options parse(String[] args) {
 			Options options = new Options();
 			for (int i = 0; i < args.length; i++) {
@@ -192,8 +224,10 @@ public final class EmbeddedGateway {
 					case "--threads" -> options.threads = Integer.parseInt(value(args, ++i, "--threads"));
 					case "--quiet" -> options.accessLog = false;
 					case "--filter-port" -> options.filterPort = Integer.parseInt(value(args, ++i, "--filter-port"));
+					case "--cache-port" -> options.cachePort = Integer.parseInt(value(args, ++i, "--cache-port"));
 					default -> throw new IllegalArgumentException("unknown option: " + args[i]
-							+ " (expected: --port N, --upstream host:port, --threads N, --quiet, --filter-port N)");
+							+ " (expected: --port N, --upstream host:port, --threads N, --quiet, --filter-port N, "
+							+ "--cache-port N)");
 				}
 			}
 			return options;
