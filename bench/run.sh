@@ -37,12 +37,13 @@ usage: bench/run.sh [options]
   --cache            measure cache hits: paths /c/small,/c/64k (cacheable for an hour) through the
                      gateway with the HTTP cache on ("gateway-cache", same JVM, its own port) and
                      nginx with proxy_cache ("nginx-cache"), beside the uncached gateway and nginx
+  --cache-off-heap   with --cache: the gateway keeps cached bodies in direct memory
 Needs nginx, wrk and taskset; installs nginx and wrk with apt-get when they are missing.
 USAGE
 }
 
 DURATION=20 WARMUP=120 CONNS=50 CONNS_HIGH=400 PATHS=/small,/64k REPEATS=3 HEAP=192m PORT_BASE=28180 MAX_MINUTES=40
-EXTRA_JVM="" FILTER=0 NGINX=1 FILTER_PAIRS=8 FILTER_CELL=10 CACHE=0 PATHS_SET=0
+EXTRA_JVM="" FILTER=0 NGINX=1 FILTER_PAIRS=8 FILTER_CELL=10 CACHE=0 PATHS_SET=0 CACHE_OFF_HEAP=0
 while (($#)); do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -60,6 +61,7 @@ while (($#)); do
     --filter) FILTER=1; shift ;;
     --filter-pairs) FILTER_PAIRS=$2; shift 2 ;;
     --cache) CACHE=1; shift ;;
+    --cache-off-heap) CACHE_OFF_HEAP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -82,6 +84,7 @@ TARGETS+=(gateway)
 GATEWAY_ARGS=()
 if ((FILTER)); then TARGETS+=(filtered); GATEWAY_ARGS+=(--filter-port "$FILTER_PORT"); fi
 if ((CACHE)); then TARGETS+=(gateway-cache); GATEWAY_ARGS+=(--cache-port "$CACHE_PORT"); fi
+if ((CACHE && CACHE_OFF_HEAP)); then GATEWAY_ARGS+=(--cache-off-heap); fi
 JAR="$ROOT/samples/embedded/target/pingora-embedded.jar"
 DEADLINE=$(( $(date +%s) + MAX_MINUTES * 60 ))
 PIDS=()
@@ -241,7 +244,7 @@ start_gateway
   echo "gateway: taskset -c 1 java ${JVM_FLAGS[*]} -jar samples/embedded/target/pingora-embedded.jar --threads 1 --quiet"
   echo "nginx proxy: taskset -c 1 nginx (1 worker, upstream keepalive 64; bench/conf/nginx-proxy.conf)"
   if ((CACHE)); then
-    echo "nginx cache: taskset -c 1 nginx with proxy_cache (bench/conf/nginx-cache.conf); gateway-cache: the gateway's JVM, HTTP cache on (64 MiB MemoryStorage), port $CACHE_PORT"
+    echo "nginx cache: taskset -c 1 nginx with proxy_cache (bench/conf/nginx-cache.conf); gateway-cache: the gateway's JVM, HTTP cache on (64 MiB MemoryStorage, off-heap: $CACHE_OFF_HEAP), port $CACHE_PORT"
   fi
   echo "load: taskset -c 0 wrk -t1 -c$CONNS -d${DURATION}s --latency (and -c$CONNS_HIGH for the high pass)"
 } > "$RUN_DIR/env.txt"

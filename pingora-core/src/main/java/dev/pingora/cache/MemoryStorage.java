@@ -16,6 +16,7 @@
 
 package dev.pingora.cache;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,8 @@ public final class MemoryStorage implements Storage {
 
 	private final long maxObjectSize;
 
+	private final boolean offHeap;
+
 	private final LongAdder evictions = new LongAdder();
 
 	/**
@@ -69,6 +72,18 @@ public final class MemoryStorage implements Storage {
 	 * @param maxObjectSize the largest response body to keep, in bytes, at least 1
 	 */
 	public MemoryStorage(long maxSize, long maxObjectSize) {
+		this(maxSize, maxObjectSize, false);
+	}
+
+	/**
+	 * Create a storage, with the bodies on the heap or off it.
+	 * @param maxSize the most bytes to keep, at least 1
+	 * @param maxObjectSize the largest response body to keep, in bytes, at least 1
+	 * @param offHeap whether bodies are kept in direct memory ({@code ByteBuffer}s freed
+	 * with them): hits are then written to the socket without a copy, but they count
+	 * against {@code -XX:MaxDirectMemorySize}, not the heap
+	 */
+	public MemoryStorage(long maxSize, long maxObjectSize, boolean offHeap) {
 		if (maxSize < 1) {
 			throw new IllegalArgumentException("maxSize: " + maxSize + " (expected: >= 1)");
 		}
@@ -76,6 +91,7 @@ public final class MemoryStorage implements Storage {
 			throw new IllegalArgumentException("maxObjectSize: " + maxObjectSize + " (expected: >= 1)");
 		}
 		this.maxObjectSize = maxObjectSize;
+		this.offHeap = offHeap;
 		this.entries = Caffeine.newBuilder()
 			.maximumWeight(maxSize)
 			.weigher((CacheKey key, Entry entry) -> entry.weight())
@@ -184,6 +200,29 @@ public final class MemoryStorage implements Storage {
 		return this.evictions.sum();
 	}
 
+	/**
+	 * Memory for a chunk of body.
+	 * @return the buffer, or {@code null} when direct memory is exhausted
+	 */
+	private @Nullable ByteBuffer allocate(int size) {
+		if (!this.offHeap) {
+			return ByteBuffer.allocate(size);
+		}
+		try {
+			return ByteBuffer.allocateDirect(size);
+		}
+		catch (OutOfMemoryError ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * A read of stored bytes: a view, no copy; releasing it frees nothing.
+	 */
+	private static ByteBuf slice(ByteBuffer chunk, int offset, int length) {
+		return Unpooled.wrappedBuffer(chunk.duplicate().position(offset).limit(offset + length));
+	}
+
 	private void reweigh(Entry entry) {
 		this.entries.asMap().replace(entry.key, entry, entry);
 	}
@@ -200,7 +239,7 @@ public final class MemoryStorage implements Storage {
 
 		private volatile CacheMeta meta;
 
-		private final List<byte[]> chunks = new ArrayList<>();
+		private final List<ByteBuffer> chunks = new ArrayList<>();
 
 		private final List<Reader> readers = new CopyOnWriteArrayList<>();
 
@@ -262,26 +301,31 @@ public final class MemoryStorage implements Storage {
 			if (size == 0) {
 				return true;
 			}
-			boolean reweigh;
+			boolean reweigh = false;
+			String refused = null;
 			synchronized (this) {
 				if (this.length + size > this.storage.maxObjectSize) {
-					reweigh = false;
+					refused = "response larger than the largest object size (" + this.storage.maxObjectSize + " bytes)";
 				}
 				else {
-					byte[] bytes = new byte[size];
-					chunk.getBytes(chunk.readerIndex(), bytes);
-					this.chunks.add(bytes);
-					this.length += size;
-					reweigh = this.length - this.weighedAt >= REWEIGH_EVERY;
-					if (reweigh) {
-						this.weighedAt = this.length;
+					ByteBuffer bytes = this.storage.allocate(size);
+					if (bytes == null) {
+						refused = "no direct memory left for the response";
 					}
-					size = -1;
+					else {
+						chunk.getBytes(chunk.readerIndex(), bytes);
+						bytes.clear();
+						this.chunks.add(bytes);
+						this.length += size;
+						reweigh = this.length - this.weighedAt >= REWEIGH_EVERY;
+						if (reweigh) {
+							this.weighedAt = this.length;
+						}
+					}
 				}
 			}
-			if (size != -1) {
-				abort(new IllegalStateException(
-						"response larger than the largest object size (" + this.storage.maxObjectSize + " bytes)"));
+			if (refused != null) {
+				abort(new IllegalStateException(refused));
 				return false;
 			}
 			if (reweigh) {
@@ -322,19 +366,19 @@ public final class MemoryStorage implements Storage {
 			long end = (to >= 0) ? Math.min(to, this.length) : this.length;
 			List<ByteBuf> slices = new ArrayList<>(this.chunks.size());
 			long chunkStart = 0;
-			for (byte[] chunk : this.chunks) {
-				long chunkEnd = chunkStart + chunk.length;
+			for (ByteBuffer chunk : this.chunks) {
+				long chunkEnd = chunkStart + chunk.capacity();
 				long first = Math.max(from, chunkStart);
 				long last = Math.min(end, chunkEnd);
 				if (first < last) {
-					slices.add(Unpooled.wrappedBuffer(chunk, (int) (first - chunkStart), (int) (last - first)));
+					slices.add(slice(chunk, (int) (first - chunkStart), (int) (last - first)));
 				}
 				chunkStart = chunkEnd;
 			}
 			return slices.toArray(new ByteBuf[0]);
 		}
 
-		synchronized byte @Nullable [] chunk(int index) {
+		synchronized @Nullable ByteBuffer chunk(int index) {
 			return (index < this.chunks.size()) ? this.chunks.get(index) : null;
 		}
 
@@ -376,7 +420,7 @@ public final class MemoryStorage implements Storage {
 				// lookup is seen as not ended yet, never as ended early.
 				boolean complete = this.entry.complete;
 				Throwable failure = this.entry.failure;
-				byte[] chunk = this.entry.chunk(this.index);
+				ByteBuffer chunk = this.entry.chunk(this.index);
 				if (chunk == null) {
 					if (failure != null) {
 						this.done = true;
@@ -387,7 +431,7 @@ public final class MemoryStorage implements Storage {
 					}
 					return;
 				}
-				long chunkEnd = this.chunkStart + chunk.length;
+				long chunkEnd = this.chunkStart + chunk.capacity();
 				if (this.position >= chunkEnd) {
 					this.index++;
 					this.chunkStart = chunkEnd;
@@ -400,7 +444,7 @@ public final class MemoryStorage implements Storage {
 				int offset = (int) (this.position - this.chunkStart);
 				int length = (int) (end - this.position);
 				this.position = end;
-				this.sink.next(Unpooled.wrappedBuffer(chunk, offset, length));
+				this.sink.next(slice(chunk, offset, length));
 			}
 		}
 

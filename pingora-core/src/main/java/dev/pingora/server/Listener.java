@@ -42,10 +42,35 @@ public final class Listener {
 
 	private final @Nullable Path path;
 
+	private final @Nullable TlsSettings tls;
+
 	private Listener(@Nullable String host, int port, @Nullable Path path) {
+		this(host, port, path, null);
+	}
+
+	private Listener(@Nullable String host, int port, @Nullable Path path, @Nullable TlsSettings tls) {
 		this.host = host;
 		this.port = port;
 		this.path = path;
+		this.tls = tls;
+	}
+
+	/**
+	 * Return this listener with TLS termination: clients connect with TLS, and requests
+	 * have the {@code https} scheme.
+	 * @param tls the TLS settings
+	 * @return a new listener
+	 */
+	public Listener withTls(TlsSettings tls) {
+		return new Listener(this.host, this.port, this.path, Objects.requireNonNull(tls, "tls"));
+	}
+
+	/**
+	 * Return the TLS settings of the listener.
+	 * @return the settings, or {@code null} for plain HTTP
+	 */
+	public @Nullable TlsSettings tls() {
+		return this.tls;
 	}
 
 	/**
@@ -140,18 +165,19 @@ public final class Listener {
 
 	@Override
 	public String toString() {
-		return (this.path != null) ? "unix:" + this.path : this.host + ":" + this.port;
+		String address = (this.path != null) ? "unix:" + this.path : this.host + ":" + this.port;
+		return (this.tls != null) ? address + " (TLS)" : address;
 	}
 
 	@Override
 	public boolean equals(@Nullable Object obj) {
 		return obj instanceof Listener other && Objects.equals(this.host, other.host) && this.port == other.port
-				&& Objects.equals(this.path, other.path);
+				&& Objects.equals(this.path, other.path) && Objects.equals(this.tls, other.tls);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.host, this.port, this.path);
+		return Objects.hash(this.host, this.port, this.path, this.tls);
 	}
 
 }

@@ -45,6 +45,9 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.unix.ServerDomainSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,6 +80,13 @@ import reactor.netty.resources.LoopResources;
  * @since 0.1.0
  */
 public final class Server implements AutoCloseable {
+
+	/**
+	 * The name of the TLS handler in a client connection's pipeline, on listeners with
+	 * TLS: an {@code SniHandler} that becomes an {@code SslHandler} after the client's
+	 * hello.
+	 */
+	public static final String TLS_HANDLER = "pingora.tls";
 
 	private static final Logger logger = LoggerFactory.getLogger(Server.class);
 
@@ -351,6 +361,14 @@ public final class Server implements AutoCloseable {
 		EventLoopGroup acceptors = eventLoops.onServerSelect(true);
 		EventLoopGroup workers = eventLoops.onServer(true);
 		HttpDecoderConfig decoding = decoderConfig();
+		TlsSettings tls = listener.tls();
+		Mapping<String, SslContext> tlsContexts;
+		try {
+			tlsContexts = (tls != null) ? tls.contexts() : null;
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("listener " + listener + ": " + rootMessage(ex), ex);
+		}
 		ServerBootstrap bootstrap = new ServerBootstrap().group(acceptors, workers);
 		if (listener.isUnix()) {
 			bootstrap.channelFactory(() -> eventLoops.onChannel(ServerDomainSocketChannel.class, workers));
@@ -362,6 +380,10 @@ public final class Server implements AutoCloseable {
 			@Override
 			protected void initChannel(Channel channel) {
 				group.add(channel);
+				if (tlsContexts != null) {
+					// Picks the certificate by the SNI name, then becomes the SslHandler.
+					channel.pipeline().addLast(TLS_HANDLER, new SniHandler(tlsContexts));
+				}
 				// The keep-alive and request body read timeouts are the engine's own
 				// (DownstreamGuard): one timer per connection.
 				channel.pipeline().addLast(HttpProxy.HTTP_CODEC, new HttpServerCodec(decoding));

@@ -41,6 +41,38 @@ class MemoryStorageTests {
 	private static final CacheKey KEY = CacheKey.of(HttpMethod.GET, "http", "Example.org", "/a?b=1");
 
 	@Test
+	void bodiesOffTheHeapReadBackAsDirectViews() {
+		MemoryStorage storage = new MemoryStorage(1 << 20, 1 << 16, true);
+		Storage.Fill fill = storage.startFill(KEY, meta(Duration.ofSeconds(60)));
+		write(fill, "hello ");
+		write(fill, "world");
+		fill.finish();
+		Storage.Hit hit = storage.lookup(KEY);
+		assertThat(hit).isNotNull();
+		List<ByteBuf> chunks = hit.body(0, -1).collectList().block();
+		assertThat(chunks).isNotNull().allSatisfy((chunk) -> assertThat(chunk.isDirect()).isTrue());
+		chunks.forEach(ByteBuf::release);
+		assertThat(text(hit.body(4, 9))).isEqualTo("o wor");
+		assertThat(text(hit.body(0, -1))).isEqualTo("hello world");
+	}
+
+	@Test
+	void purgingAPrimaryKeyRemovesItsVariants() {
+		MemoryStorage storage = new MemoryStorage(1 << 20, 1 << 16);
+		CacheKey english = KEY.withVariance("en");
+		CacheKey french = KEY.withVariance("fr");
+		for (CacheKey key : List.of(KEY, english, french)) {
+			storage.startFill(key, meta(Duration.ofSeconds(60))).finish();
+		}
+		// Replacing a variant keeps it tracked.
+		storage.startFill(french, meta(Duration.ofSeconds(60))).finish();
+		assertThat(storage.purge(KEY)).isTrue();
+		assertThat(storage.lookup(english)).isNull();
+		assertThat(storage.lookup(french)).isNull();
+		assertThat(storage.size()).isZero();
+	}
+
+	@Test
 	void aStoredResponseIsFoundWithItsMetaAndBody() {
 		MemoryStorage storage = new MemoryStorage(1 << 20, 1 << 16);
 		Storage.Fill fill = storage.startFill(KEY, meta(Duration.ofSeconds(60)));

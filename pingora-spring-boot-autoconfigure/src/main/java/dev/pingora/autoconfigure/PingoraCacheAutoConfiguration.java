@@ -52,7 +52,7 @@ public final class PingoraCacheAutoConfiguration {
 	MemoryStorage pingoraCacheStorage(PingoraCacheProperties properties) {
 		long maxSize = positive("pingora.cache.max-size", properties.getMaxSize().toBytes());
 		long maxObjectSize = positive("pingora.cache.max-object-size", properties.getMaxObjectSize().toBytes());
-		return new MemoryStorage(maxSize, maxObjectSize);
+		return new MemoryStorage(maxSize, maxObjectSize, properties.isOffHeap());
 	}
 
 	@Bean

@@ -53,6 +53,12 @@ public class PingoraCacheProperties {
 	private DataSize maxObjectSize = DataSize.ofMegabytes(8);
 
 	/**
+	 * Whether stored bodies live in direct memory instead of the heap: hits are written
+	 * without a copy, and the bodies count against -XX:MaxDirectMemorySize.
+	 */
+	private boolean offHeap;
+
+	/**
 	 * The name of a response header that tells the cache phase (hit, miss, stale,
 	 * stale-updating, expired, revalidated, no-cache, bypass), such as
 	 * {@code X-Cache-Status}; none when empty.
@@ -104,6 +110,14 @@ public class PingoraCacheProperties {
 
 	public void setMaxObjectSize(DataSize maxObjectSize) {
 		this.maxObjectSize = maxObjectSize;
+	}
+
+	public boolean isOffHeap() {
+		return this.offHeap;
+	}
+
+	public void setOffHeap(boolean offHeap) {
+		this.offHeap = offHeap;
 	}
 
 	public @Nullable String getStatusHeader() {

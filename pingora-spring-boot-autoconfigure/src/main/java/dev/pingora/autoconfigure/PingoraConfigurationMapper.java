@@ -16,6 +16,8 @@
 
 package dev.pingora.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,8 @@ import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+
+import javax.net.ssl.KeyManagerFactory;
 
 import dev.pingora.cache.CacheConfig;
 import dev.pingora.lb.Backend;
@@ -49,6 +53,7 @@ import dev.pingora.routing.RoutingProxy;
 import dev.pingora.routing.UpstreamGroup;
 import dev.pingora.server.Listener;
 import dev.pingora.server.ServerConf;
+import dev.pingora.server.TlsSettings;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
 import io.netty.handler.codec.http.HttpMethod;
@@ -56,7 +61,12 @@ import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.StringUtils;
 
 /**
@@ -98,6 +108,11 @@ final class PingoraConfigurationMapper {
 	}
 
 	static List<Listener> listeners(PingoraServerProperties properties) {
+		return listeners(properties, new DefaultResourceLoader(), null);
+	}
+
+	static List<Listener> listeners(PingoraServerProperties properties, ResourceLoader resources,
+			@Nullable SslBundles bundles) {
 		if (properties.getListeners().isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException("pingora.server.listeners", "[]",
 					"The proxy needs at least one listener, for example pingora.server.listeners[0].address=0.0.0.0:8080, "
@@ -107,16 +122,97 @@ final class PingoraConfigurationMapper {
 		for (int i = 0; i < properties.getListeners().size(); i++) {
 			PingoraServerProperties.Listener listener = properties.getListeners().get(i);
 			String name = "pingora.server.listeners[" + i + "]";
-			if (listener.getTls().getCertificate() != null || listener.getTls().getPrivateKey() != null) {
-				throw new InvalidConfigurationPropertyValueException(name + ".tls.certificate",
-						listener.getTls().getCertificate(),
-						"TLS termination is not available in this version; remove the tls settings and terminate TLS in front of the proxy.");
-			}
 			String address = required(name + ".address", listener.getAddress(),
 					"Set it to host:port, [v6-address]:port, :port or unix:/path.");
-			listeners.add(check(name + ".address", address, () -> Listener.parse(address)));
+			Listener parsed = check(name + ".address", address, () -> Listener.parse(address));
+			if (listener.getTls().isConfigured()) {
+				parsed = parsed.withTls(tls(name + ".tls", listener.getTls(), resources, bundles));
+			}
+			listeners.add(parsed);
 		}
 		return listeners;
+	}
+
+	private static TlsSettings tls(String name, PingoraServerProperties.Tls properties, ResourceLoader resources,
+			@Nullable SslBundles bundles) {
+		TlsSettings.Builder builder = TlsSettings.builder();
+		SslBundle bundle = null;
+		if (properties.getBundle() != null) {
+			if (properties.getCertificate() != null || properties.getPrivateKey() != null) {
+				throw new InvalidConfigurationPropertyValueException(name + ".bundle", properties.getBundle(),
+						"Give the default certificate either as a bundle or as certificate and private-key, not both.");
+			}
+			String bundleName = properties.getBundle();
+			if (bundles == null) {
+				throw new InvalidConfigurationPropertyValueException(name + ".bundle", bundleName,
+						"There is no SslBundles bean; define the bundle under spring.ssl.bundle.");
+			}
+			bundle = checkAny(name + ".bundle", bundleName, () -> bundles.getBundle(bundleName));
+			KeyManagerFactory keyManager = bundle.getManagers().getKeyManagerFactory();
+			builder.keyManager(keyManager, List.of());
+		}
+		else {
+			certificate(builder, name, properties.getCertificate(), properties.getPrivateKey(),
+					properties.getPrivateKeyPassword(), resources);
+		}
+		for (int i = 0; i < properties.getCertificates().size(); i++) {
+			PingoraServerProperties.Certificate certificate = properties.getCertificates().get(i);
+			certificate(builder, name + ".certificates[" + i + "]", certificate.getCertificate(),
+					certificate.getPrivateKey(), certificate.getPrivateKeyPassword(), resources);
+		}
+		String clientAuth = properties.getClientAuth().trim().toLowerCase(Locale.ROOT);
+		TlsSettings.Verification verification = switch (clientAuth) {
+			case "none" -> TlsSettings.Verification.NONE;
+			case "optional", "want" -> TlsSettings.Verification.OPTIONAL;
+			case "require", "need" -> TlsSettings.Verification.REQUIRE;
+			default -> throw new InvalidConfigurationPropertyValueException(name + ".client-auth",
+					properties.getClientAuth(), "Use none, optional or require.");
+		};
+		if (verification != TlsSettings.Verification.NONE) {
+			if (properties.getTrustCertificates() != null) {
+				builder.clientAuth(verification,
+						read(name + ".trust-certificates", properties.getTrustCertificates(), resources));
+			}
+			else if (bundle != null && bundle.getManagers().getTrustManagerFactory() != null) {
+				builder.clientAuth(verification, bundle.getManagers().getTrustManagerFactory());
+			}
+			else {
+				throw new InvalidConfigurationPropertyValueException(name + ".trust-certificates", null,
+						"Client certificates need the authorities that sign them: set trust-certificates (PEM).");
+			}
+		}
+		check(name + ".protocols", properties.getProtocols(), () -> builder.protocols(properties.getProtocols()));
+		builder.ciphers(properties.getCiphers());
+		String provider = properties.getProvider().trim().toUpperCase(Locale.ROOT);
+		check(name + ".provider", properties.getProvider(),
+				() -> builder.provider(TlsSettings.Provider.valueOf(provider)));
+		TlsSettings settings = checkAny(name, "tls", builder::build);
+		// Build the TLS contexts now, so that a bad certificate or key names its property
+		// at startup.
+		checkAny(name + ".certificate", properties.getCertificate(), settings::contexts);
+		return settings;
+	}
+
+	private static void certificate(TlsSettings.Builder builder, String name, @Nullable String certificate,
+			@Nullable String privateKey, @Nullable String password, ResourceLoader resources) {
+		String chain = required(name + ".certificate", certificate,
+				"Set the location of the PEM certificate chain, for example file:/etc/gateway/cert.pem.");
+		String key = required(name + ".private-key", privateKey,
+				"Set the location of the PEM private key, for example file:/etc/gateway/key.pem.");
+		byte[] chainPem = read(name + ".certificate", chain, resources);
+		byte[] keyPem = read(name + ".private-key", key, resources);
+		check(name + ".certificate", chain, () -> builder.certificate(chain, chainPem, keyPem, password));
+	}
+
+	private static byte[] read(String name, String location, ResourceLoader resources) {
+		Resource resource = resources.getResource(location);
+		try (InputStream in = resource.getInputStream()) {
+			return in.readAllBytes();
+		}
+		catch (IOException ex) {
+			throw new InvalidConfigurationPropertyValueException(name, location,
+					"Cannot read it (" + ex.getMessage() + "); use file:/path or classpath:path.");
+		}
 	}
 
 	static Map<String, UpstreamGroup> upstreams(PingoraRoutingProperties properties,
@@ -409,6 +505,15 @@ final class PingoraConfigurationMapper {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(name, value, ex.getMessage());
+		}
+	}
+
+	private static <T> T checkAny(String name, @Nullable Object value, Supplier<T> action) {
+		try {
+			return action.get();
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidConfigurationPropertyValueException(name, value, String.valueOf(ex.getMessage()));
 		}
 	}
 

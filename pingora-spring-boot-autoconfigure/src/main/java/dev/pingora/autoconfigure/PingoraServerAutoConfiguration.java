@@ -34,6 +34,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -69,8 +70,10 @@ public final class PingoraServerAutoConfiguration {
 	PingoraServerLifecycle pingoraServer(ServerConf conf, PingoraServerProperties properties, ProxyHttp<?> proxy,
 			ObjectProvider<ProxyFilter> filters, ObjectProvider<DownstreamConnectionCustomizer> downstreamCustomizers,
 			ObjectProvider<UpstreamConnectionCustomizer> connectionCustomizers,
-			ObjectProvider<BackgroundService> services, ApplicationContext context, Environment environment) {
-		List<Listener> listeners = PingoraConfigurationMapper.listeners(properties);
+			ObjectProvider<BackgroundService> services, ObjectProvider<SslBundles> sslBundles,
+			ApplicationContext context, Environment environment) {
+		List<Listener> listeners = PingoraConfigurationMapper.listeners(properties, context,
+				sslBundles.getIfAvailable());
 		checkPorts(listeners, context, environment);
 		Server.Builder builder = Server.builder().conf(conf).proxy(compose(proxy, filters.orderedStream().toList()));
 		listeners.forEach(builder::listen);

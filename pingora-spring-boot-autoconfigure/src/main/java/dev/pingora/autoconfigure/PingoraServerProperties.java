@@ -261,17 +261,135 @@ public class PingoraServerProperties {
 	/**
 	 * TLS termination settings of a listener (not available in this version).
 	 */
-	public static class Tls {
+	public static class Tls extends Certificate {
 
 		/**
-		 * Location of the PEM certificate chain, for example file:cert.pem.
+		 * Name of a Spring SSL bundle (spring.ssl.bundle.*) holding the default
+		 * certificate, instead of certificate and private-key.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * More certificates, each chosen for the host names it names (SNI); the default
+		 * one serves every other name.
+		 */
+		private List<Certificate> certificates = new ArrayList<>();
+
+		/**
+		 * Whether clients must show a certificate: none, optional or require.
+		 */
+		private String clientAuth = "none";
+
+		/**
+		 * Location of the PEM certificates of the authorities client certificates must be
+		 * signed by; with a bundle, its trust store serves when this is not set.
+		 */
+		private @Nullable String trustCertificates;
+
+		/**
+		 * Protocol versions offered.
+		 */
+		private List<String> protocols = new ArrayList<>(List.of("TLSv1.3", "TLSv1.2"));
+
+		/**
+		 * Cipher suites offered; empty for the provider's modern default.
+		 */
+		private List<String> ciphers = new ArrayList<>();
+
+		/**
+		 * Who runs the handshakes: auto (OpenSSL when netty-tcnative is present, else the
+		 * JDK), jdk or openssl.
+		 */
+		private String provider = "auto";
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public List<Certificate> getCertificates() {
+			return this.certificates;
+		}
+
+		public void setCertificates(List<Certificate> certificates) {
+			this.certificates = certificates;
+		}
+
+		public String getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(String clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+		public @Nullable String getTrustCertificates() {
+			return this.trustCertificates;
+		}
+
+		public void setTrustCertificates(@Nullable String trustCertificates) {
+			this.trustCertificates = trustCertificates;
+		}
+
+		public List<String> getProtocols() {
+			return this.protocols;
+		}
+
+		public void setProtocols(List<String> protocols) {
+			this.protocols = protocols;
+		}
+
+		public List<String> getCiphers() {
+			return this.ciphers;
+		}
+
+		public void setCiphers(List<String> ciphers) {
+			this.ciphers = ciphers;
+		}
+
+		public String getProvider() {
+			return this.provider;
+		}
+
+		public void setProvider(String provider) {
+			this.provider = provider;
+		}
+
+		/**
+		 * Whether any TLS setting is given.
+		 * @return {@code true} if the listener terminates TLS
+		 */
+		public boolean isConfigured() {
+			return getCertificate() != null || getPrivateKey() != null || this.bundle != null
+					|| !this.certificates.isEmpty();
+		}
+
+	}
+
+	/**
+	 * A certificate: the default one of a listener ({@link Tls}), or one chosen by SNI.
+	 */
+	public static class Certificate {
+
+		/**
+		 * Location of the PEM certificate chain, for example file:chain.pem or
+		 * classpath:chain.pem; chosen by SNI for the DNS names of its subject alternative
+		 * names (or its common name).
 		 */
 		private @Nullable String certificate;
 
 		/**
-		 * Location of the PEM private key, for example file:key.pem.
+		 * Location of the PEM private key (PKCS#8).
 		 */
 		private @Nullable String privateKey;
+
+		/**
+		 * Password of the private key, if it is encrypted.
+		 */
+		private @Nullable String privateKeyPassword;
 
 		public @Nullable String getCertificate() {
 			return this.certificate;
@@ -287,6 +405,14 @@ public class PingoraServerProperties {
 
 		public void setPrivateKey(@Nullable String privateKey) {
 			this.privateKey = privateKey;
+		}
+
+		public @Nullable String getPrivateKeyPassword() {
+			return this.privateKeyPassword;
+		}
+
+		public void setPrivateKeyPassword(@Nullable String privateKeyPassword) {
+			this.privateKeyPassword = privateKeyPassword;
 		}
 
 	}

@@ -29,7 +29,9 @@ import dev.pingora.server.ListenerBindException;
 import dev.pingora.server.ServerConf;
 import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
+import dev.pingora.test.TestCertificates;
 import dev.pingora.test.TestOrigin;
+import dev.pingora.test.TlsClient;
 import dev.pingora.http.ResponseHeader;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -172,6 +174,53 @@ class PingoraServerAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pingora.server.listeners[0].address"));
+	}
+
+	@Test
+	void aListenerTerminatesTlsWithPemFilesFromProperties() throws Exception {
+		TestCertificates certificates = TestCertificates.issue("gateway.test");
+		try (TestOrigin origin = TestOrigin.hello("over tls")) {
+			this.runner
+				.withPropertyValues("pingora.upstreams.api.backends[0].address=127.0.0.1:" + origin.port(),
+						"pingora.routes[0].upstream=api", "pingora.server.forwarded-headers=true",
+						"pingora.server.listeners[0].tls.certificate=file:" + certificates.chain(),
+						"pingora.server.listeners[0].tls.private-key=file:" + certificates.key())
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					int port = context.getBean(PingoraServerLifecycle.class).getServer().port();
+					TlsClient.Exchange exchange = TlsClient.trusting(certificates.rootPem(), null, null)
+						.get(port, "gateway.test", "/");
+					assertThat(exchange.subject()).contains("CN=gateway.test");
+					assertThat(exchange.response()).startsWith("HTTP/1.1 200").endsWith("over tls");
+					// X-Forwarded-Proto tells the upstream the client came over TLS.
+					assertThat(origin.lastRequest().headers().get("X-Forwarded-Proto")).isEqualTo("https");
+				});
+		}
+	}
+
+	@Test
+	void invalidTlsPropertiesFailTheStartWithTheirName() throws Exception {
+		TestCertificates certificates = TestCertificates.issue("gateway.test");
+		this.runner
+			.withPropertyValues("pingora.server.listeners[0].tls.certificate=file:" + certificates.chain(),
+					"pingora.server.listeners[0].tls.private-key=file:/nowhere/key.pem")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("pingora.server.listeners[0].tls.private-key"));
+		this.runner
+			.withPropertyValues("pingora.server.listeners[0].tls.certificate=file:" + certificates.chain(),
+					"pingora.server.listeners[0].tls.private-key=file:" + certificates.key(),
+					"pingora.server.listeners[0].tls.client-auth=require")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pingora.server.listeners[0].tls.trust-certificates"));
+		this.runner
+			.withPropertyValues("pingora.server.listeners[0].tls.certificate=file:" + certificates.chain(),
+					"pingora.server.listeners[0].tls.private-key=file:" + certificates.chain())
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pingora.server.listeners[0].tls.certificate"));
 	}
 
 	@Test

@@ -44,7 +44,7 @@ import reactor.core.publisher.Mono;
  *
  * <pre>
  * java -jar pingora-embedded.jar [--port 8080] [--upstream host:port] [--threads N] [--quiet]
- *     [--filter-port N] [--cache-port N]
+ *     [--filter-port N] [--cache-port N [--cache-off-heap]]
  * </pre>
  *
  * {@code --filter-port} also serves the same proxy behind a {@code ProxyFilter} that
@@ -125,7 +125,9 @@ public final class EmbeddedGateway {
 	 * filter), on another port.
 	 */
 	private static void startCachingServer(Options options, HttpPeer upstream) {
-		CacheConfig cache = CacheConfig.builder(new MemoryStorage(64 * 1024 * 1024, 8 * 1024 * 1024)).build();
+		CacheConfig cache = CacheConfig
+			.builder(new MemoryStorage(64 * 1024 * 1024, 8 * 1024 * 1024, options.cacheOffHeap))
+			.build();
 		ProxyFilter caching = new ProxyFilter() {
 
 			@Override
@@ -215,6 +217,8 @@ public final class EmbeddedGateway {
 
 		int cachePort;
 
+		boolean cacheOffHeap;
+
 		static Options parse(String[] args) {
 			Options options = new Options();
 			for (int i = 0; i < args.length; i++) {
@@ -225,9 +229,10 @@ public final class EmbeddedGateway {
 					case "--quiet" -> options.accessLog = false;
 					case "--filter-port" -> options.filterPort = Integer.parseInt(value(args, ++i, "--filter-port"));
 					case "--cache-port" -> options.cachePort = Integer.parseInt(value(args, ++i, "--cache-port"));
+					case "--cache-off-heap" -> options.cacheOffHeap = true;
 					default -> throw new IllegalArgumentException("unknown option: " + args[i]
 							+ " (expected: --port N, --upstream host:port, --threads N, --quiet, --filter-port N, "
-							+ "--cache-port N)");
+							+ "--cache-port N, --cache-off-heap)");
 				}
 			}
 			return options;
