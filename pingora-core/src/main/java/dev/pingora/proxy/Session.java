@@ -68,6 +68,14 @@ public interface Session {
 	String scheme();
 
 	/**
+	 * Return the protocol the client speaks: {@code HTTP/1.1}, {@code HTTP/1.0} or
+	 * {@code HTTP/2}. (The request header's version is HTTP/1.1 for an HTTP/2 request:
+	 * the phases see every request the same way.)
+	 * @return the protocol
+	 */
+	String protocol();
+
+	/**
 	 * Whether the request carries a body (a {@code Content-Length} above zero or a
 	 * chunked {@code Transfer-Encoding}).
 	 * @return {@code true} if a body follows the header

@@ -36,6 +36,7 @@ import dev.pingora.upstream.Connector;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -45,6 +46,8 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.unix.ServerDomainSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
@@ -87,6 +90,8 @@ public final class Server implements AutoCloseable {
 	 * hello.
 	 */
 	public static final String TLS_HANDLER = "pingora.tls";
+
+	private static final String ALPN_HANDLER = "pingora.alpn";
 
 	private static final Logger logger = LoggerFactory.getLogger(Server.class);
 
@@ -353,6 +358,30 @@ public final class Server implements AutoCloseable {
 		return new HttpProxy(this.proxy, upstreams, this.ticker, settings);
 	}
 
+	/**
+	 * HTTP/2 beside HTTP/1.1: chosen by ALPN after the TLS handshake, or by the client's
+	 * connection preface (prior knowledge) on a plain listener.
+	 */
+	private void offerHttp2(Channel channel, boolean tls, HttpProxy<?> proxyService) {
+		int streams = this.conf.http2MaxConcurrentStreams();
+		int window = this.conf.http2InitialWindowSize();
+		int headers = this.conf.maxHeaderSize();
+		if (!tls) {
+			proxyService.offerHttp2PriorKnowledge(channel, streams, window, headers);
+			return;
+		}
+		channel.pipeline()
+			.addAfter(TLS_HANDLER, ALPN_HANDLER,
+					new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+						@Override
+						protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+							if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+								proxyService.switchToHttp2(ctx.channel(), streams, window, headers);
+							}
+						}
+					});
+	}
+
 	private Channel bind(Listener listener, int index, LoopResources eventLoops, HttpProxy<?> proxyService,
 			ChannelGroup group) {
 		if (listener.isUnix()) {
@@ -364,7 +393,7 @@ public final class Server implements AutoCloseable {
 		TlsSettings tls = listener.tls();
 		Mapping<String, SslContext> tlsContexts;
 		try {
-			tlsContexts = (tls != null) ? tls.contexts() : null;
+			tlsContexts = (tls != null) ? tls.contexts(this.conf.http2()) : null;
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalStateException("listener " + listener + ": " + rootMessage(ex), ex);
@@ -388,6 +417,9 @@ public final class Server implements AutoCloseable {
 				// (DownstreamGuard): one timer per connection.
 				channel.pipeline().addLast(HttpProxy.HTTP_CODEC, new HttpServerCodec(decoding));
 				proxyService.initConnection(channel);
+				if (Server.this.conf.http2()) {
+					offerHttp2(channel, tlsContexts != null, proxyService);
+				}
 				Server.this.downstreamCustomizer.accept(channel);
 			}
 		});

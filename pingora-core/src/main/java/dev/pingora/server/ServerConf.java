@@ -118,6 +118,12 @@ public final class ServerConf {
 
 	private final int keepaliveRequestLimit;
 
+	private final boolean http2;
+
+	private final int http2MaxConcurrentStreams;
+
+	private final int http2InitialWindowSize;
+
 	private final int maxRequestLineLength;
 
 	private final int maxHeaderSize;
@@ -136,6 +142,9 @@ public final class ServerConf {
 		this.keepaliveTimeout = builder.keepaliveTimeout;
 		this.readTimeout = builder.readTimeout;
 		this.keepaliveRequestLimit = builder.keepaliveRequestLimit;
+		this.http2 = builder.http2;
+		this.http2MaxConcurrentStreams = builder.http2MaxConcurrentStreams;
+		this.http2InitialWindowSize = builder.http2InitialWindowSize;
 		this.maxRequestLineLength = builder.maxRequestLineLength;
 		this.maxHeaderSize = builder.maxHeaderSize;
 		this.maxHeaders = builder.maxHeaders;
@@ -172,6 +181,9 @@ public final class ServerConf {
 		builder.keepaliveTimeout = this.keepaliveTimeout;
 		builder.readTimeout = this.readTimeout;
 		builder.keepaliveRequestLimit = this.keepaliveRequestLimit;
+		builder.http2 = this.http2;
+		builder.http2MaxConcurrentStreams = this.http2MaxConcurrentStreams;
+		builder.http2InitialWindowSize = this.http2InitialWindowSize;
 		builder.maxRequestLineLength = this.maxRequestLineLength;
 		builder.maxHeaderSize = this.maxHeaderSize;
 		builder.maxHeaders = this.maxHeaders;
@@ -239,6 +251,33 @@ public final class ServerConf {
 	}
 
 	/**
+	 * Whether clients may speak HTTP/2: by ALPN ({@code h2}) on TLS listeners, by prior
+	 * knowledge (h2c) on plain ones. HTTP/1.1 is served on the same listeners either way.
+	 * @return {@code true} if HTTP/2 is offered
+	 */
+	public boolean http2() {
+		return this.http2;
+	}
+
+	/**
+	 * Return the most streams (requests) a client may have open at once on one HTTP/2
+	 * connection.
+	 * @return the limit
+	 */
+	public int http2MaxConcurrentStreams() {
+		return this.http2MaxConcurrentStreams;
+	}
+
+	/**
+	 * Return the HTTP/2 flow-control window of each request body: how much a client may
+	 * send before the proxy reads it.
+	 * @return the window in bytes
+	 */
+	public int http2InitialWindowSize() {
+		return this.http2InitialWindowSize;
+	}
+
+	/**
 	 * Return the longest request line accepted; longer ones get 414.
 	 * @return the length in bytes
 	 */
@@ -298,6 +337,12 @@ public final class ServerConf {
 		private @Nullable Duration readTimeout = Duration.ofSeconds(60);
 
 		private int keepaliveRequestLimit;
+
+		private boolean http2 = true;
+
+		private int http2MaxConcurrentStreams = 128;
+
+		private int http2InitialWindowSize = 1024 * 1024;
 
 		private int maxRequestLineLength = 16 * 1024;
 
@@ -379,6 +424,36 @@ public final class ServerConf {
 		 */
 		public Builder keepaliveRequestLimit(int limit) {
 			this.keepaliveRequestLimit = atLeast("keepaliveRequestLimit", limit, 0);
+			return this;
+		}
+
+		/**
+		 * Offer HTTP/2 to clients or not (on by default).
+		 * @param enabled whether HTTP/2 is offered
+		 * @return this builder
+		 */
+		public Builder http2(boolean enabled) {
+			this.http2 = enabled;
+			return this;
+		}
+
+		/**
+		 * Set the most concurrent streams of one HTTP/2 client connection.
+		 * @param max at least 1
+		 * @return this builder
+		 */
+		public Builder http2MaxConcurrentStreams(int max) {
+			this.http2MaxConcurrentStreams = atLeast("http2MaxConcurrentStreams", max, 1);
+			return this;
+		}
+
+		/**
+		 * Set the HTTP/2 flow-control window of each stream.
+		 * @param bytes 65,535 or more
+		 * @return this builder
+		 */
+		public Builder http2InitialWindowSize(int bytes) {
+			this.http2InitialWindowSize = atLeast("http2InitialWindowSize", bytes, 65_535);
 			return this;
 		}
 

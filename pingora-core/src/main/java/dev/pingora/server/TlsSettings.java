@@ -149,10 +149,19 @@ public final class TlsSettings {
 	 * @throws IllegalArgumentException if a certificate or key is invalid
 	 */
 	public Mapping<String, SslContext> contexts() {
+		return contexts(false);
+	}
+
+	/**
+	 * Build the SNI mapping from host names to TLS contexts.
+	 * @param http2 whether ALPN offers {@code h2} before {@code http/1.1}
+	 * @return the mapping; names no certificate has get the first certificate
+	 */
+	public Mapping<String, SslContext> contexts(boolean http2) {
 		SslProvider sslProvider = sslProvider();
 		List<SslContext> contexts = new ArrayList<>();
 		for (Identity identity : this.identities) {
-			contexts.add(context(identity, sslProvider));
+			contexts.add(context(identity, sslProvider, http2));
 		}
 		DomainWildcardMappingBuilder<SslContext> mapping = new DomainWildcardMappingBuilder<>(contexts.get(0));
 		for (int i = 0; i < this.identities.size(); i++) {
@@ -163,7 +172,7 @@ public final class TlsSettings {
 		return mapping.build();
 	}
 
-	private SslContext context(Identity identity, SslProvider sslProvider) {
+	private SslContext context(Identity identity, SslProvider sslProvider, boolean http2) {
 		try {
 			SslContextBuilder builder = (identity.keyManager() != null)
 					? SslContextBuilder.forServer(identity.keyManager())
@@ -175,7 +184,8 @@ public final class TlsSettings {
 				.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
 						ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
 						ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-						ApplicationProtocolNames.HTTP_1_1));
+						http2 ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+								: List.of(ApplicationProtocolNames.HTTP_1_1)));
 			if (this.clientAuth != Verification.NONE) {
 				builder
 					.clientAuth((this.clientAuth == Verification.REQUIRE) ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);

@@ -104,6 +104,12 @@ final class PingoraConfigurationMapper {
 				() -> builder.retryBufferSize(toInt(properties.getRetryBufferSize().toBytes())));
 		check(prefix + "max-connections-per-peer", properties.getMaxConnectionsPerPeer(),
 				() -> builder.maxConnectionsPerPeer(properties.getMaxConnectionsPerPeer()));
+		PingoraServerProperties.Http2 http2 = properties.getHttp2();
+		builder.http2(http2.isEnabled());
+		check(prefix + "http2.max-concurrent-streams", http2.getMaxConcurrentStreams(),
+				() -> builder.http2MaxConcurrentStreams(http2.getMaxConcurrentStreams()));
+		check(prefix + "http2.initial-window-size", http2.getInitialWindowSize(),
+				() -> builder.http2InitialWindowSize(toInt(http2.getInitialWindowSize().toBytes())));
 		return builder.build();
 	}
 

@@ -109,6 +109,15 @@ public class PingoraServerProperties {
 	 */
 	private int maxConnectionsPerPeer = 2048;
 
+	/**
+	 * HTTP/2 from clients.
+	 */
+	private final Http2 http2 = new Http2();
+
+	public Http2 getHttp2() {
+		return this.http2;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -365,6 +374,53 @@ public class PingoraServerProperties {
 		public boolean isConfigured() {
 			return getCertificate() != null || getPrivateKey() != null || this.bundle != null
 					|| !this.certificates.isEmpty();
+		}
+
+	}
+
+	/**
+	 * HTTP/2 from clients: by ALPN on TLS listeners, by prior knowledge (h2c) on plain
+	 * ones, beside HTTP/1.1.
+	 */
+	public static class Http2 {
+
+		/**
+		 * Whether clients may speak HTTP/2.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The most streams (requests) open at once on one client connection.
+		 */
+		private int maxConcurrentStreams = 128;
+
+		/**
+		 * The flow-control window of each request body.
+		 */
+		private DataSize initialWindowSize = DataSize.ofMegabytes(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxConcurrentStreams() {
+			return this.maxConcurrentStreams;
+		}
+
+		public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+			this.maxConcurrentStreams = maxConcurrentStreams;
+		}
+
+		public DataSize getInitialWindowSize() {
+			return this.initialWindowSize;
+		}
+
+		public void setInitialWindowSize(DataSize initialWindowSize) {
+			this.initialWindowSize = initialWindowSize;
 		}
 
 	}

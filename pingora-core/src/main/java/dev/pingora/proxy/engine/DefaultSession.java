@@ -52,6 +52,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
@@ -108,6 +110,8 @@ final class DefaultSession implements Session, TimingDigest {
 
 	private boolean detached;
 
+	private final boolean http2;
+
 	int attempts;
 
 	@Nullable RetryBuffer retryBuffer;
@@ -131,6 +135,17 @@ final class DefaultSession implements Session, TimingDigest {
 		this.channel = channel;
 		this.loop = channel.eventLoop();
 		HttpHeaders headers = request.headers();
+		this.http2 = channel instanceof Http2StreamChannel;
+		if (this.http2) {
+			// The HTTP/2 codec's own extension fields (stream id, scheme) are not the
+			// client's: they do not go upstream.
+			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+			headers.remove(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text());
+			headers.remove(HttpConversionUtil.ExtensionHeaderNames.PATH.text());
+			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text());
+			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text());
+			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text());
+		}
 		this.clientVersion = request.protocolVersion();
 		this.requestHeader = RequestHeader.wrap(request.method(), request.uri(), this.clientVersion, headers);
 		this.hasRequestBody = hasBody(headers);
@@ -167,7 +182,17 @@ final class DefaultSession implements Session, TimingDigest {
 
 	@Override
 	public String scheme() {
-		return (this.channel.pipeline().get(SslHandler.class) != null) ? "https" : "http";
+		// An HTTP/2 stream's TLS is its connection's.
+		Channel connection = (this.http2 && this.channel.parent() != null) ? this.channel.parent() : this.channel;
+		return (connection.pipeline().get(SslHandler.class) != null) ? "https" : "http";
+	}
+
+	@Override
+	public String protocol() {
+		if (this.http2) {
+			return "HTTP/2";
+		}
+		return this.clientVersion.text();
 	}
 
 	@Override

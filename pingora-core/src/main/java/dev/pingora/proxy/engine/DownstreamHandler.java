@@ -86,6 +86,13 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
+	 * The connection no longer carries HTTP/1 requests (it switched to HTTP/2).
+	 */
+	static void forget(Channel channel) {
+		channel.attr(KEY).set(null);
+	}
+
+	/**
 	 * Close the connection if no request is in progress on it; used by a graceful
 	 * shutdown. Safe from any thread.
 	 */

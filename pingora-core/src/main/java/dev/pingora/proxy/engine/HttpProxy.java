@@ -128,6 +128,36 @@ public final class HttpProxy<C> {
 	}
 
 	/**
+	 * Offer HTTP/2 by prior knowledge (h2c) on a plain client connection set up by
+	 * {@link #initConnection(Channel)}: a client that opens with the HTTP/2 connection
+	 * preface gets HTTP/2, any other HTTP/1.1.
+	 * @param channel the client connection
+	 * @param maxConcurrentStreams the most streams open at once
+	 * @param initialWindowSize the flow-control window of a stream
+	 * @param maxHeaderListSize the largest header list
+	 */
+	public void offerHttp2PriorKnowledge(Channel channel, int maxConcurrentStreams, int initialWindowSize,
+			int maxHeaderListSize) {
+		channel.pipeline()
+			.addBefore(HTTP_CODEC, Http2Downstream.PriorKnowledge.NAME, new Http2Downstream.PriorKnowledge(this,
+					new Http2Downstream.Http2Options(maxConcurrentStreams, initialWindowSize, maxHeaderListSize)));
+	}
+
+	/**
+	 * Turn a client connection set up by {@link #initConnection(Channel)} into an HTTP/2
+	 * connection, after the client chose {@code h2} by ALPN: each stream is then a
+	 * request through the phases.
+	 * @param channel the client connection
+	 * @param maxConcurrentStreams the most streams open at once
+	 * @param initialWindowSize the flow-control window of a stream
+	 * @param maxHeaderListSize the largest header list
+	 */
+	public void switchToHttp2(Channel channel, int maxConcurrentStreams, int initialWindowSize, int maxHeaderListSize) {
+		Http2Downstream.switchTo(channel, this,
+				new Http2Downstream.Http2Options(maxConcurrentStreams, initialWindowSize, maxHeaderListSize));
+	}
+
+	/**
 	 * Close a client connection if no request is in progress on it.
 	 * @param channel a client connection set up by {@link #initConnection(Channel)}
 	 */

@@ -1,0 +1,126 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.proxy.engine;
+
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+
+/**
+ * HTTP/2 on a client connection: the connection's HTTP/1 handlers give way to Netty's
+ * HTTP/2 frame codec and multiplexer, and every stream becomes a channel of its own that
+ * carries HTTP/1-style messages to the same engine handlers as an HTTP/1.1 connection
+ * ({@link DownstreamGuard}, {@link DownstreamHandler}). Each stream is one request; the
+ * phases see it as they see an HTTP/1.1 request.
+ */
+final class Http2Downstream {
+
+	static final String FRAME_CODEC = "pingora.h2";
+
+	static final String MULTIPLEX = "pingora.h2.streams";
+
+	private Http2Downstream() {
+	}
+
+	/**
+	 * Turn a connection set up for HTTP/1.1 into an HTTP/2 one.
+	 */
+	static void switchTo(Channel channel, HttpProxy<?> engine, Http2Options options) {
+		ChannelPipeline pipeline = channel.pipeline();
+		for (String name : List.of(HttpProxy.HTTP_CODEC, DownstreamGuard.NAME, DownstreamHandler.NAME)) {
+			if (pipeline.get(name) != null) {
+				pipeline.remove(name);
+			}
+		}
+		DownstreamHandler.forget(channel);
+		Http2Settings settings = Http2Settings.defaultSettings()
+			.maxConcurrentStreams(options.maxConcurrentStreams())
+			.initialWindowSize(options.initialWindowSize())
+			.maxHeaderListSize(options.maxHeaderListSize());
+		pipeline.addLast(FRAME_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
+		pipeline.addLast(MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+			@Override
+			protected void initChannel(Http2StreamChannel stream) {
+				stream.pipeline().addLast(HttpProxy.HTTP_CODEC, new Http2StreamFrameToHttpObjectCodec(true));
+				engine.initConnection(stream);
+			}
+		}));
+		// Flow control paces the client now; each stream reads only when asked.
+		channel.config().setAutoRead(true);
+	}
+
+	/**
+	 * The settings of HTTP/2 connections.
+	 *
+	 * @param maxConcurrentStreams the most streams open at once
+	 * @param initialWindowSize the flow-control window of a stream
+	 * @param maxHeaderListSize the largest header list
+	 */
+	record Http2Options(int maxConcurrentStreams, int initialWindowSize, int maxHeaderListSize) {
+	}
+
+	/**
+	 * On a plain listener, tells an HTTP/2 client that speaks first (prior knowledge: the
+	 * connection preface) from an HTTP/1 one, and sets the connection up for it.
+	 */
+	static final class PriorKnowledge extends ByteToMessageDecoder {
+
+		static final String NAME = "pingora.h2c";
+
+		private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
+
+		private final HttpProxy<?> engine;
+
+		private final Http2Options options;
+
+		PriorKnowledge(HttpProxy<?> engine, Http2Options options) {
+			this.engine = engine;
+			this.options = options;
+		}
+
+		@Override
+		protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+			int length = Math.min(in.readableBytes(), PREFACE.readableBytes());
+			boolean prefix = io.netty.buffer.ByteBufUtil.equals(in, in.readerIndex(), PREFACE, 0, length);
+			if (!prefix) {
+				// HTTP/1: the bytes go on to the HTTP codec as they are.
+				ctx.pipeline().remove(this);
+				return;
+			}
+			if (length == PREFACE.readableBytes()) {
+				switchTo(ctx.channel(), this.engine, this.options);
+				ctx.pipeline().remove(this);
+				return;
+			}
+			// Not enough bytes to tell yet.
+			ctx.read();
+		}
+
+	}
+
+}

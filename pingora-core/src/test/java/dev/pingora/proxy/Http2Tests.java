@@ -1,0 +1,174 @@
+/*
+ * Copyright 2026 the pingora-spring-boot authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.pingora.proxy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.pingora.http.ResponseHeader;
+import dev.pingora.server.Listener;
+import dev.pingora.server.Server;
+import dev.pingora.server.ServerConf;
+import dev.pingora.server.TlsSettings;
+import dev.pingora.test.ForwardingProxy;
+import dev.pingora.test.TestCertificates;
+import dev.pingora.test.TestOrigin;
+import dev.pingora.test.TestResources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * HTTP/2 from clients, with curl: h2c by prior knowledge and h2 by ALPN over TLS,
+ * HTTP/1.1 still on the same listeners, several streams on one connection, request and
+ * response bodies. The phases see an HTTP/2 request as they see an HTTP/1.1 one.
+ */
+class Http2Tests {
+
+	@RegisterExtension
+	final TestResources resources = new TestResources();
+
+	private final AtomicInteger connections = new AtomicInteger();
+
+	@Test
+	void h2cByPriorKnowledgeAndHttp11ShareAPlainListener() throws Exception {
+		int port = gateway(null);
+		Curl h2 = curl("--http2-prior-knowledge", "http://127.0.0.1:" + port + "/hello?x=1");
+		assertThat(h2.head()).startsWith("HTTP/2 200").contains("x-protocol: HTTP/2").contains("x-scheme: http");
+		assertThat(h2.body()).isEqualTo("GET /hello?x=1 host=127.0.0.1:" + port);
+		Curl h1 = curl("--http1.1", "http://127.0.0.1:" + port + "/hello");
+		assertThat(h1.head()).startsWith("HTTP/1.1 200").contains("x-protocol: HTTP/1.1");
+	}
+
+	@Test
+	void h2IsChosenByAlpnOverTls() throws Exception {
+		TestCertificates certificates = TestCertificates.issue("h2.test");
+		int port = gateway(
+				TlsSettings.builder().certificate(certificates.chain().toPath(), certificates.key().toPath()).build());
+		String url = "https://h2.test:" + port + "/tls";
+		String resolve = "h2.test:" + port + ":127.0.0.1";
+		Curl h2 = curl("--http2", "--cacert", certificates.rootPem().toString(), "--resolve", resolve, url);
+		assertThat(h2.head()).startsWith("HTTP/2 200").contains("x-protocol: HTTP/2").contains("x-scheme: https");
+		assertThat(h2.body()).isEqualTo("GET /tls host=h2.test:" + port);
+		Curl h1 = curl("--http1.1", "--cacert", certificates.rootPem().toString(), "--resolve", resolve, url);
+		assertThat(h1.head()).startsWith("HTTP/1.1 200");
+	}
+
+	@Test
+	void streamsShareOneConnectionAndCarryBodies() throws Exception {
+		// Several streams at once over TLS: curl 7.88 multiplexes them on one connection.
+		// (With --http2-prior-knowledge, its --parallel gave up after the first stream
+		// with
+		// "Error in the HTTP2 framing layer", though the server's frame log showed stream
+		// 1
+		// complete and no other stream opened; not explained yet.)
+		TestCertificates certificates = TestCertificates.issue("h2.test");
+		int tlsPort = gateway(
+				TlsSettings.builder().certificate(certificates.chain().toPath(), certificates.key().toPath()).build());
+		String tlsBase = "https://h2.test:" + tlsPort;
+		Curl parallel = curl("--http2", "--cacert", certificates.rootPem().toString(), "--resolve",
+				"h2.test:" + tlsPort + ":127.0.0.1", "--parallel", tlsBase + "/slow/1", tlsBase + "/slow/2",
+				tlsBase + "/slow/3");
+		assertThat(parallel.all()).contains("GET /slow/1", "GET /slow/2", "GET /slow/3");
+		assertThat(this.connections).hasValue(1);
+		int port = gateway(null);
+		String base = "http://127.0.0.1:" + port;
+		String payload = "p".repeat(300_000);
+		java.nio.file.Path file = java.nio.file.Files.createTempFile("h2-body", ".txt");
+		java.nio.file.Files.writeString(file, payload);
+		Curl post = curl("--http2-prior-knowledge", "--data-binary", "@" + file, base + "/echo");
+		assertThat(post.head()).startsWith("HTTP/2 200");
+		assertThat(post.body()).isEqualTo("received " + payload.length());
+		Curl big = curl("--http2-prior-knowledge", base + "/big");
+		assertThat(big.body()).hasSize(2 * 1024 * 1024);
+	}
+
+	private int gateway(TlsSettings tls) {
+		TestOrigin origin = this.resources.add(TestOrigin.start((request, response) -> {
+			String path = request.path();
+			if (path.startsWith("slow")) {
+				return response
+					.sendString(Mono.delay(Duration.ofMillis(300)).thenReturn(request.method() + " " + request.uri()));
+			}
+			if (path.equals("echo")) {
+				return response
+					.sendString(request.receive().aggregate().asString().map((body) -> "received " + body.length()));
+			}
+			if (path.equals("big")) {
+				return response
+					.send(Flux.range(0, 64).map((i) -> io.netty.buffer.Unpooled.wrappedBuffer(new byte[32 * 1024])));
+			}
+			return response.sendString(Mono
+				.just(request.method() + " " + request.uri() + " host=" + request.requestHeaders().get("Host")));
+		}));
+		ForwardingProxy proxy = new ForwardingProxy(origin.port()) {
+
+			@Override
+			public Mono<Void> responseFilter(Session session, ResponseHeader response, Object ctx) {
+				response.setHeader("x-protocol", session.protocol());
+				response.setHeader("x-scheme", session.scheme());
+				return Mono.empty();
+			}
+
+		};
+		Listener listener = Listener.tcp("127.0.0.1", 0);
+		Server server = Server.builder()
+			.conf(ServerConf.builder().threads(1).build())
+			.listen((tls != null) ? listener.withTls(tls) : listener)
+			.downstreamConnectionCustomizer((channel) -> this.connections.incrementAndGet())
+			.proxy(proxy)
+			.build()
+			.start();
+		this.resources.add(() -> server.shutdown(Duration.ZERO));
+		return server.port();
+	}
+
+	/**
+	 * Run curl (installed by .ci/run when missing) and keep what it wrote: the response
+	 * head (-D) and the body.
+	 */
+	private static Curl curl(String... arguments) throws IOException, InterruptedException {
+		java.nio.file.Path head = java.nio.file.Files.createTempFile("curl-head", ".txt");
+		List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-D", head.toString()));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+		byte[] body = process.getInputStream().readAllBytes();
+		String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as("curl %s: %s", command, errors).isZero();
+		String heads = java.nio.file.Files.readString(head).replace("\r\n", "\n");
+		return new Curl(heads, new String(body, StandardCharsets.ISO_8859_1));
+	}
+
+	private record Curl(String head, String body) {
+
+		String all() {
+			return this.head + this.body;
+		}
+
+	}
+
+}
