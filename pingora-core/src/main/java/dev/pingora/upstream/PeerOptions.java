@@ -81,7 +81,7 @@ import org.jspecify.annotations.Nullable;
 public final class PeerOptions {
 
 	private static final PeerOptions DEFAULTS = new PeerOptions(Duration.ofSeconds(10), null, Duration.ofSeconds(60),
-			Duration.ofSeconds(60), Duration.ofSeconds(60), null, true, true, null, Alpn.H1);
+			Duration.ofSeconds(60), Duration.ofSeconds(60), null, true, true, null, Alpn.H1, null);
 
 	private final @Nullable Duration connectionTimeout;
 
@@ -103,12 +103,14 @@ public final class PeerOptions {
 
 	private final Alpn alpn;
 
+	private final @Nullable ClientCertificate clientCertificate;
+
 	private final int hash;
 
 	private PeerOptions(@Nullable Duration connectionTimeout, @Nullable Duration totalConnectionTimeout,
 			@Nullable Duration readTimeout, @Nullable Duration writeTimeout, Duration idleTimeout,
 			@Nullable TcpKeepalive tcpKeepalive, boolean verifyCert, boolean verifyHostname,
-			@Nullable Path caCertificates, Alpn alpn) {
+			@Nullable Path caCertificates, Alpn alpn, @Nullable ClientCertificate clientCertificate) {
 		this.connectionTimeout = connectionTimeout;
 		this.totalConnectionTimeout = totalConnectionTimeout;
 		this.readTimeout = readTimeout;
@@ -119,8 +121,9 @@ public final class PeerOptions {
 		this.verifyHostname = verifyHostname;
 		this.caCertificates = caCertificates;
 		this.alpn = alpn;
+		this.clientCertificate = clientCertificate;
 		this.hash = Objects.hash(connectionTimeout, totalConnectionTimeout, readTimeout, writeTimeout, idleTimeout,
-				tcpKeepalive, verifyCert, verifyHostname, caCertificates, alpn);
+				tcpKeepalive, verifyCert, verifyHostname, caCertificates, alpn, clientCertificate);
 	}
 
 	/**
@@ -148,7 +151,7 @@ public final class PeerOptions {
 	public PeerOptions withConnectionTimeout(@Nullable Duration timeout) {
 		return new PeerOptions(positive("connectionTimeout", timeout), this.totalConnectionTimeout, this.readTimeout,
 				this.writeTimeout, this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname,
-				this.caCertificates, this.alpn);
+				this.caCertificates, this.alpn, this.clientCertificate);
 	}
 
 	/**
@@ -167,7 +170,7 @@ public final class PeerOptions {
 	public PeerOptions withTotalConnectionTimeout(@Nullable Duration timeout) {
 		return new PeerOptions(this.connectionTimeout, positive("totalConnectionTimeout", timeout), this.readTimeout,
 				this.writeTimeout, this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname,
-				this.caCertificates, this.alpn);
+				this.caCertificates, this.alpn, this.clientCertificate);
 	}
 
 	/**
@@ -188,7 +191,7 @@ public final class PeerOptions {
 	public PeerOptions withReadTimeout(@Nullable Duration timeout) {
 		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, positive("readTimeout", timeout),
 				this.writeTimeout, this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname,
-				this.caCertificates, this.alpn);
+				this.caCertificates, this.alpn, this.clientCertificate);
 	}
 
 	/**
@@ -208,7 +211,7 @@ public final class PeerOptions {
 	public PeerOptions withWriteTimeout(@Nullable Duration timeout) {
 		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout,
 				positive("writeTimeout", timeout), this.idleTimeout, this.tcpKeepalive, this.verifyCert,
-				this.verifyHostname, this.caCertificates, this.alpn);
+				this.verifyHostname, this.caCertificates, this.alpn, this.clientCertificate);
 	}
 
 	/**
@@ -231,7 +234,8 @@ public final class PeerOptions {
 			throw new IllegalArgumentException("idleTimeout: " + timeout + " (expected: >= 0)");
 		}
 		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout, this.writeTimeout,
-				timeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname, this.caCertificates, this.alpn);
+				timeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname, this.caCertificates, this.alpn,
+				this.clientCertificate);
 	}
 
 	/**
@@ -249,7 +253,8 @@ public final class PeerOptions {
 	 */
 	public PeerOptions withTcpKeepalive(@Nullable TcpKeepalive keepalive) {
 		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout, this.writeTimeout,
-				this.idleTimeout, keepalive, this.verifyCert, this.verifyHostname, this.caCertificates, this.alpn);
+				this.idleTimeout, keepalive, this.verifyCert, this.verifyHostname, this.caCertificates, this.alpn,
+				this.clientCertificate);
 	}
 
 	/**
@@ -268,7 +273,8 @@ public final class PeerOptions {
 	 */
 	public PeerOptions withVerifyCert(boolean verify) {
 		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout, this.writeTimeout,
-				this.idleTimeout, this.tcpKeepalive, verify, this.verifyHostname, this.caCertificates, this.alpn);
+				this.idleTimeout, this.tcpKeepalive, verify, this.verifyHostname, this.caCertificates, this.alpn,
+				this.clientCertificate);
 	}
 
 	/**
@@ -286,7 +292,8 @@ public final class PeerOptions {
 	 */
 	public PeerOptions withVerifyHostname(boolean verify) {
 		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout, this.writeTimeout,
-				this.idleTimeout, this.tcpKeepalive, this.verifyCert, verify, this.caCertificates, this.alpn);
+				this.idleTimeout, this.tcpKeepalive, this.verifyCert, verify, this.caCertificates, this.alpn,
+				this.clientCertificate);
 	}
 
 	/**
@@ -304,7 +311,47 @@ public final class PeerOptions {
 	 */
 	public PeerOptions withCaCertificates(@Nullable Path pemFile) {
 		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout, this.writeTimeout,
-				this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname, pemFile, this.alpn);
+				this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname, pemFile, this.alpn,
+				this.clientCertificate);
+	}
+
+	/**
+	 * Return the certificate shown to the peer when it asks for one (mutual TLS).
+	 * @return the certificate, or {@code null} for none
+	 */
+	public @Nullable ClientCertificate clientCertificate() {
+		return this.clientCertificate;
+	}
+
+	/**
+	 * Return a copy that shows a client certificate to peers that ask for one.
+	 * @param certificate the certificate, or {@code null} for none
+	 * @return a copy
+	 */
+	public PeerOptions withClientCertificate(@Nullable ClientCertificate certificate) {
+		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout, this.writeTimeout,
+				this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname, this.caCertificates,
+				this.alpn, certificate);
+	}
+
+	/**
+	 * A client certificate for mutual TLS with upstreams, as PEM files.
+	 *
+	 * @param chain the PEM certificate chain
+	 * @param key the PEM private key (PKCS#8)
+	 */
+	public record ClientCertificate(Path chain, Path key) {
+
+		/**
+		 * Check the files.
+		 * @param chain the PEM certificate chain
+		 * @param key the PEM private key
+		 */
+		public ClientCertificate {
+			Objects.requireNonNull(chain, "chain");
+			Objects.requireNonNull(key, "key");
+		}
+
 	}
 
 	/**
@@ -325,7 +372,8 @@ public final class PeerOptions {
 	public PeerOptions withAlpn(Alpn alpn) {
 		Objects.requireNonNull(alpn, "alpn");
 		return new PeerOptions(this.connectionTimeout, this.totalConnectionTimeout, this.readTimeout, this.writeTimeout,
-				this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname, this.caCertificates, alpn);
+				this.idleTimeout, this.tcpKeepalive, this.verifyCert, this.verifyHostname, this.caCertificates, alpn,
+				this.clientCertificate);
 	}
 
 	@Override
@@ -342,7 +390,8 @@ public final class PeerOptions {
 				&& Objects.equals(this.writeTimeout, other.writeTimeout) && this.idleTimeout.equals(other.idleTimeout)
 				&& Objects.equals(this.tcpKeepalive, other.tcpKeepalive) && this.verifyCert == other.verifyCert
 				&& this.verifyHostname == other.verifyHostname
-				&& Objects.equals(this.caCertificates, other.caCertificates) && this.alpn == other.alpn;
+				&& Objects.equals(this.caCertificates, other.caCertificates) && this.alpn == other.alpn
+				&& Objects.equals(this.clientCertificate, other.clientCertificate);
 	}
 
 	@Override
@@ -356,7 +405,7 @@ public final class PeerOptions {
 				+ this.totalConnectionTimeout + ", readTimeout=" + this.readTimeout + ", writeTimeout="
 				+ this.writeTimeout + ", idleTimeout=" + this.idleTimeout + ", tcpKeepalive=" + this.tcpKeepalive
 				+ ", verifyCert=" + this.verifyCert + ", verifyHostname=" + this.verifyHostname + ", caCertificates="
-				+ this.caCertificates + ", alpn=" + this.alpn + "}";
+				+ this.caCertificates + ", alpn=" + this.alpn + ", clientCertificate=" + this.clientCertificate + "}";
 	}
 
 	private static @Nullable Duration positive(String name, @Nullable Duration timeout) {

@@ -89,10 +89,15 @@ public final class PeerTls {
 					builder.trustManager(ca.toFile());
 				}
 			}
+			PeerOptions.ClientCertificate certificate = options.clientCertificate();
+			if (certificate != null) {
+				builder.keyManager(certificate.chain().toFile(), certificate.key().toFile());
+			}
 			return builder.build();
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("TLS setup for peer " + peer + " failed", ex);
+		catch (IOException | IllegalArgumentException ex) {
+			throw new UncheckedIOException("TLS setup for peer " + peer + " failed",
+					(ex instanceof IOException io) ? io : new IOException(ex.getMessage(), ex));
 		}
 	}
 

@@ -27,6 +27,9 @@ import dev.pingora.test.TestResources;
 import dev.pingora.test.RecordingProxyHttp;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,40 @@ class UpstreamTlsTests {
 		PeerOptions options = PeerOptions.defaults().withVerifyCert(false);
 		assertThat(get(HttpPeer.tls("127.0.0.1", origin.port(), "origin.test").withOptions(options)).status())
 			.isEqualTo(200);
+	}
+
+	@Test
+	void aClientCertificateIsShownToAnUpstreamThatRequiresOne() throws Exception {
+		TestCertificates server = TestCertificates.issue("mtls.test");
+		X509Bundle clientRoot = new CertificateBuilder().subject("CN=Gateway clients")
+			.setIsCertificateAuthority(true)
+			.buildSelfSigned();
+		X509Bundle gateway = new CertificateBuilder().subject("CN=gateway")
+			.addExtendedKeyUsageClientAuth()
+			.buildIssuedBy(clientRoot);
+		File trusted = clientRoot.toTempRootCertPem();
+		DisposableServer strict = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.secure((spec) -> spec.sslContext(Http11SslContextSpec.forServer(server.chain(), server.key())
+				.configure((builder) -> builder.clientAuth(ClientAuth.REQUIRE).trustManager(trusted))))
+			.handle((request, response) -> response.sendString(Mono.just("mutual")))
+			.bindNow();
+		try {
+			PeerOptions trusting = PeerOptions.defaults().withCaCertificates(server.rootPem().toPath());
+			PeerOptions withCertificate = trusting.withClientCertificate(new PeerOptions.ClientCertificate(
+					gateway.toTempCertChainPem().toPath(), gateway.toTempPrivateKeyPem().toPath()));
+			RawHttpClient.Response shown = get(
+					HttpPeer.tls("127.0.0.1", strict.port(), "mtls.test").withOptions(withCertificate));
+			assertThat(shown.status()).isEqualTo(200);
+			assertThat(shown.text()).isEqualTo("mutual");
+			RawHttpClient.Response refused = get(
+					HttpPeer.tls("127.0.0.1", strict.port(), "mtls.test").withOptions(trusting));
+			assertThat(refused.status()).isEqualTo(502);
+		}
+		finally {
+			strict.disposeNow();
+		}
 	}
 
 	private RawHttpClient.Response get(HttpPeer peer) {

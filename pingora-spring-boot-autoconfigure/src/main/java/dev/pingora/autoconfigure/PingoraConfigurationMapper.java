@@ -488,16 +488,28 @@ final class PingoraConfigurationMapper {
 				(current) -> current.withIdleTimeout(peer.getIdleTimeout()));
 		options = options.withVerifyCert(peer.isVerifyCert()).withVerifyHostname(peer.isVerifyHostname());
 		if (peer.getCaCertificates() != null) {
-			String location = peer.getCaCertificates();
-			Path file = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
-			if (!Files.isReadable(file)) {
-				throw new InvalidConfigurationPropertyValueException(name + ".ca-certificates", location,
-						"No readable file at " + file.toAbsolutePath()
-								+ "; give the path of a PEM file of CA certificates (file: prefix optional).");
-			}
-			options = options.withCaCertificates(file);
+			options = options.withCaCertificates(
+					readableFile(name + ".ca-certificates", peer.getCaCertificates(), "a PEM file of CA certificates"));
+		}
+		if (peer.getClientCertificate() != null || peer.getClientKey() != null) {
+			String chain = required(name + ".client-certificate", peer.getClientCertificate(),
+					"Set the PEM certificate chain shown to the backends, with client-key.");
+			String key = required(name + ".client-key", peer.getClientKey(),
+					"Set the PEM private key of client-certificate.");
+			options = options.withClientCertificate(new PeerOptions.ClientCertificate(
+					readableFile(name + ".client-certificate", chain, "a PEM certificate chain"),
+					readableFile(name + ".client-key", key, "a PEM private key")));
 		}
 		return options;
+	}
+
+	private static Path readableFile(String name, String location, String what) {
+		Path file = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+		if (!Files.isReadable(file)) {
+			throw new InvalidConfigurationPropertyValueException(name, location, "No readable file at "
+					+ file.toAbsolutePath() + "; give the path of " + what + " (file: prefix optional).");
+		}
+		return file;
 	}
 
 	private static PeerOptions with(String name, @Nullable Object value, PeerOptions options,

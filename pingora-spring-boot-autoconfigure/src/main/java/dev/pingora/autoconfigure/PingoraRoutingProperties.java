@@ -635,6 +635,17 @@ public class PingoraRoutingProperties {
 		 */
 		private @Nullable String caCertificates;
 
+		/**
+		 * PEM certificate chain shown to backends that ask for a client certificate
+		 * (mutual TLS); with client-key.
+		 */
+		private @Nullable String clientCertificate;
+
+		/**
+		 * PEM private key (PKCS#8) of the client certificate.
+		 */
+		private @Nullable String clientKey;
+
 		public @Nullable Duration getConnectTimeout() {
 			return this.connectTimeout;
 		}
@@ -713,6 +724,22 @@ public class PingoraRoutingProperties {
 
 		public void setCaCertificates(@Nullable String caCertificates) {
 			this.caCertificates = caCertificates;
+		}
+
+		public @Nullable String getClientCertificate() {
+			return this.clientCertificate;
+		}
+
+		public void setClientCertificate(@Nullable String clientCertificate) {
+			this.clientCertificate = clientCertificate;
+		}
+
+		public @Nullable String getClientKey() {
+			return this.clientKey;
+		}
+
+		public void setClientKey(@Nullable String clientKey) {
+			this.clientKey = clientKey;
 		}
 
 	}

@@ -27,6 +27,7 @@ import dev.pingora.routing.UpstreamGroup;
 import dev.pingora.server.Listener;
 import dev.pingora.server.ListenerBindException;
 import dev.pingora.server.ServerConf;
+import dev.pingora.upstream.PeerOptions;
 import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.RawHttpClient;
 import dev.pingora.test.TestCertificates;
@@ -239,6 +240,32 @@ class PingoraServerAutoConfigurationTests {
 				UpstreamGroup api = routing.upstreams().get("api");
 				assertThat(api.peer(api.loadBalancer().backends().list().get(0)).options().readTimeout()).isNull();
 			});
+	}
+
+	@Test
+	void anUpstreamClientCertificateComesFromItsProperties() throws Exception {
+		TestCertificates certificates = TestCertificates.issue("client.test");
+		this.runner
+			.withPropertyValues("pingora.upstreams.api.backends[0].address=127.0.0.1:9",
+					"pingora.upstreams.api.peer.tls=true", "pingora.routes[0].upstream=api",
+					"pingora.upstreams.api.peer.client-certificate=file:" + certificates.chain(),
+					"pingora.upstreams.api.peer.client-key=" + certificates.key())
+			.run((context) -> {
+				UpstreamGroup api = context.getBean(RoutingProxy.class).upstreams().get("api");
+				PeerOptions.ClientCertificate certificate = api.peer(api.loadBalancer().backends().list().get(0))
+					.options()
+					.clientCertificate();
+				assertThat(certificate).isNotNull();
+				assertThat(certificate.chain()).isEqualTo(certificates.chain().toPath());
+				assertThat(certificate.key()).isEqualTo(certificates.key().toPath());
+			});
+		this.runner
+			.withPropertyValues("pingora.upstreams.api.backends[0].address=127.0.0.1:9",
+					"pingora.routes[0].upstream=api",
+					"pingora.upstreams.api.peer.client-certificate=file:" + certificates.chain())
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pingora.upstreams.api.peer.client-key"));
 	}
 
 	@Test
