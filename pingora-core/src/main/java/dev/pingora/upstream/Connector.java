@@ -40,7 +40,15 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketChannel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
@@ -93,6 +101,10 @@ public final class Connector implements AutoCloseable {
 
 	/** Name of the HTTP codec in an upstream connection's pipeline. */
 	public static final String HTTP_CODEC = "pingora.httpCodec";
+
+	private static final String HTTP2_CODEC = "pingora.h2";
+
+	private static final String HTTP2_STREAMS = "pingora.h2.streams";
 
 	/** Largest response header section accepted from an upstream, in bytes. */
 	static final int MAX_HEADER_SIZE = 64 * 1024;
@@ -185,6 +197,10 @@ public final class Connector implements AutoCloseable {
 			prepareTls(pool, loop, () -> acquire(peer, loop, fresh, acquisition), acquisition);
 			return;
 		}
+		if (pool.http2 && !pool.http1Fallback) {
+			acquireStream(pool, loop, acquisition);
+			return;
+		}
 		if (fresh || !pool.pooling) {
 			connect(pool, loop, false, acquisition);
 			return;
@@ -216,6 +232,87 @@ public final class Connector implements AutoCloseable {
 				pool.tls = context;
 				loop.execute(then);
 			}, (ex) -> loop.execute(() -> acquisition.fail(ex)));
+	}
+
+	/**
+	 * An HTTP/2 peer: a new stream on a connection that has room for one, or on a new
+	 * connection. Streams are not pooled; connections stay open while the peer keeps
+	 * them.
+	 */
+	private void acquireStream(PeerPool pool, EventLoop loop, Acquisition acquisition) {
+		for (Channel connection : pool.http2Connections) {
+			if (hasRoom(connection)) {
+				openStream(connection, acquisition, true);
+				return;
+			}
+		}
+		io.netty.util.concurrent.Future<Void> pending = pool.http2Connecting;
+		if (pending != null && !pending.isDone()) {
+			pending.addListener((future) -> loop.execute(() -> {
+				if (future.isSuccess() || pool.http1Fallback) {
+					acquire(pool.peer, loop, false, acquisition);
+				}
+				else {
+					acquisition.fail(future.cause());
+				}
+			}));
+			return;
+		}
+		io.netty.util.concurrent.Promise<Void> connected = loop.newPromise();
+		pool.http2Connecting = connected;
+		Acquisition connecting = new Acquisition(this, new Callback() {
+			@Override
+			public void acquired(Channel connection, boolean reused) {
+				SslHandler tls = connection.pipeline().get(SslHandler.class);
+				if (tls != null && !"h2".equals(tls.applicationProtocol())) {
+					// The peer chose HTTP/1.1: from now on it gets HTTP/1.1 connections.
+					pool.http1Fallback = true;
+					connection.close();
+					connected.setFailure(new IllegalStateException("peer " + pool.peer + " refused HTTP/2"));
+					acquire(pool.peer, loop, false, acquisition);
+					return;
+				}
+				pool.http2Connections.add(connection);
+				connection.closeFuture().addListener((future) -> pool.http2Connections.remove(connection));
+				connected.setSuccess(null);
+				openStream(connection, acquisition, false);
+			}
+
+			@Override
+			public void failed(Throwable error) {
+				connected.tryFailure(error);
+				acquisition.fail(error);
+			}
+		});
+		connect(pool, loop, false, connecting);
+	}
+
+	private static boolean hasRoom(Channel connection) {
+		if (!connection.isActive()) {
+			return false;
+		}
+		Http2FrameCodec codec = connection.pipeline().get(Http2FrameCodec.class);
+		return codec != null && !codec.connection().goAwayReceived() && codec.connection().local().canOpenStream();
+	}
+
+	private void openStream(Channel connection, Acquisition acquisition, boolean reused) {
+		new Http2StreamChannelBootstrap(connection).option(ChannelOption.AUTO_READ, false)
+			.handler(new ChannelInitializer<Http2StreamChannel>() {
+				@Override
+				protected void initChannel(Http2StreamChannel stream) {
+					stream.pipeline().addLast(HTTP_CODEC, new Http2StreamFrameToHttpObjectCodec(false));
+					Connector.this.channelInitializer.accept(stream);
+				}
+			})
+			.open()
+			.addListener((io.netty.util.concurrent.Future<Http2StreamChannel> opened) -> {
+				if (opened.isSuccess()) {
+					acquisition.complete(opened.getNow(), reused);
+				}
+				else {
+					acquisition.fail(opened.cause());
+				}
+			});
 	}
 
 	private void connect(PeerPool pool, EventLoop loop, boolean pooled, Acquisition acquisition) {
@@ -309,6 +406,17 @@ public final class Connector implements AutoCloseable {
 		Duration write = peer.options().writeTimeout();
 		if (write != null) {
 			pipeline.addLast("pingora.writeTimeout", new WriteTimeoutHandler(write.toMillis(), TimeUnit.MILLISECONDS));
+		}
+		if (pool.http2 && !pool.http1Fallback) {
+			// One connection, many streams: the connection reads all the time, each
+			// stream
+			// channel when its exchange asks.
+			Http2Settings settings = Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(1024 * 1024);
+			pipeline.addLast(HTTP2_CODEC, Http2FrameCodecBuilder.forClient().initialSettings(settings).build());
+			pipeline.addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+			channel.config().setAutoRead(true);
+			this.connectionCustomizer.accept(channel);
+			return;
 		}
 		pipeline.addLast(HTTP_CODEC, new HttpClientCodec(4096, MAX_HEADER_SIZE, 64 * 1024, false));
 		this.channelInitializer.accept(channel);
@@ -535,8 +643,21 @@ public final class Connector implements AutoCloseable {
 
 		volatile @Nullable SslContext tls;
 
+		/**
+		 * Whether the peer gets HTTP/2: {@link Alpn#H2}, or {@link Alpn#H2_H1} over TLS.
+		 */
+		final boolean http2;
+
+		volatile boolean http1Fallback;
+
+		final java.util.List<Channel> http2Connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		volatile io.netty.util.concurrent.@Nullable Future<Void> http2Connecting;
+
 		PeerPool(HttpPeer peer) {
 			this.peer = peer;
+			Alpn alpn = peer.options().alpn();
+			this.http2 = alpn == Alpn.H2 || (alpn == Alpn.H2_H1 && peer.isTls());
 			Duration timeout = peer.options().idleTimeout();
 			this.pooling = !timeout.isZero();
 			this.idleNanos = timeout.toNanos();
@@ -573,6 +694,9 @@ public final class Connector implements AutoCloseable {
 		void close() {
 			for (LoopIdle local : this.idle.values()) {
 				local.loop.execute(local::close);
+			}
+			for (Channel connection : this.http2Connections) {
+				connection.close();
 			}
 			Waiter waiter;
 			while ((waiter = this.waiters.poll()) != null) {

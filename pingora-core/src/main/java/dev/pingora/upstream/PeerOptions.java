@@ -355,9 +355,11 @@ public final class PeerOptions {
 	}
 
 	/**
-	 * Return the HTTP versions offered to the upstream. The engine speaks HTTP/1.1 to
-	 * upstreams for now; HTTP/2 upstreams ({@link Alpn#H2}, {@link Alpn#H2_H1}) are not
-	 * yet negotiated, but the value is part of the peer identity (a separate pool).
+	 * Return the HTTP versions offered to the upstream: {@link Alpn#H1} (HTTP/1.1, pooled
+	 * connections), {@link Alpn#H2} (HTTP/2: by ALPN over TLS, by prior knowledge (h2c)
+	 * in the clear; requests are streams multiplexed on shared connections), or
+	 * {@link Alpn#H2_H1} (HTTP/2 when the peer picks it by ALPN, else HTTP/1.1; HTTP/1.1
+	 * in the clear).
 	 * @return the ALPN preference
 	 */
 	public Alpn alpn() {

@@ -27,6 +27,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -88,6 +90,13 @@ public final class PeerTls {
 				if (ca != null) {
 					builder.trustManager(ca.toFile());
 				}
+			}
+			if (options.alpn() != Alpn.H1) {
+				builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+						ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+						ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+						(options.alpn() == Alpn.H2) ? List.of(ApplicationProtocolNames.HTTP_2)
+								: List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)));
 			}
 			PeerOptions.ClientCertificate certificate = options.clientCertificate();
 			if (certificate != null) {

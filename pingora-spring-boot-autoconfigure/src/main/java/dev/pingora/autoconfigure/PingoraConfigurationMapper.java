@@ -54,6 +54,7 @@ import dev.pingora.routing.UpstreamGroup;
 import dev.pingora.server.Listener;
 import dev.pingora.server.ServerConf;
 import dev.pingora.server.TlsSettings;
+import dev.pingora.upstream.Alpn;
 import dev.pingora.upstream.HttpPeer;
 import dev.pingora.upstream.PeerOptions;
 import io.netty.handler.codec.http.HttpMethod;
@@ -491,6 +492,15 @@ final class PingoraConfigurationMapper {
 			options = options.withCaCertificates(
 					readableFile(name + ".ca-certificates", peer.getCaCertificates(), "a PEM file of CA certificates"));
 		}
+		String protocol = peer.getProtocol().trim().toLowerCase(Locale.ROOT);
+		Alpn alpn = switch (protocol) {
+			case "h1", "http/1.1" -> Alpn.H1;
+			case "h2", "http/2" -> Alpn.H2;
+			case "h2-h1", "h2,h1" -> Alpn.H2_H1;
+			default -> throw new InvalidConfigurationPropertyValueException(name + ".protocol", peer.getProtocol(),
+					"Use h1, h2 or h2-h1.");
+		};
+		options = options.withAlpn(alpn);
 		if (peer.getClientCertificate() != null || peer.getClientKey() != null) {
 			String chain = required(name + ".client-certificate", peer.getClientCertificate(),
 					"Set the PEM certificate chain shown to the backends, with client-key.");

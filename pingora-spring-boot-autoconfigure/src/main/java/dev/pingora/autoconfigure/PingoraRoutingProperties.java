@@ -636,6 +636,13 @@ public class PingoraRoutingProperties {
 		private @Nullable String caCertificates;
 
 		/**
+		 * HTTP version to the backends: h1 (HTTP/1.1, the default), h2 (HTTP/2: by ALPN
+		 * with tls, by prior knowledge without; requests are multiplexed as streams;
+		 * needed for gRPC), or h2-h1 (HTTP/2 when a TLS backend picks it, else HTTP/1.1).
+		 */
+		private String protocol = "h1";
+
+		/**
 		 * PEM certificate chain shown to backends that ask for a client certificate
 		 * (mutual TLS); with client-key.
 		 */
@@ -724,6 +731,14 @@ public class PingoraRoutingProperties {
 
 		public void setCaCertificates(@Nullable String caCertificates) {
 			this.caCertificates = caCertificates;
+		}
+
+		public String getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(String protocol) {
+			this.protocol = protocol;
 		}
 
 		public @Nullable String getClientCertificate() {

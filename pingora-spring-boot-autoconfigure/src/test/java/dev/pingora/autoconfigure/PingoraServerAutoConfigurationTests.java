@@ -245,16 +245,15 @@ class PingoraServerAutoConfigurationTests {
 	@Test
 	void anUpstreamClientCertificateComesFromItsProperties() throws Exception {
 		TestCertificates certificates = TestCertificates.issue("client.test");
-		this.runner
-			.withPropertyValues("pingora.upstreams.api.backends[0].address=127.0.0.1:9",
-					"pingora.upstreams.api.peer.tls=true", "pingora.routes[0].upstream=api",
-					"pingora.upstreams.api.peer.client-certificate=file:" + certificates.chain(),
-					"pingora.upstreams.api.peer.client-key=" + certificates.key())
+		this.runner.withPropertyValues("pingora.upstreams.api.backends[0].address=127.0.0.1:9",
+				"pingora.upstreams.api.peer.tls=true", "pingora.routes[0].upstream=api",
+				"pingora.upstreams.api.peer.client-certificate=file:" + certificates.chain(),
+				"pingora.upstreams.api.peer.client-key=" + certificates.key(), "pingora.upstreams.api.peer.protocol=h2")
 			.run((context) -> {
 				UpstreamGroup api = context.getBean(RoutingProxy.class).upstreams().get("api");
-				PeerOptions.ClientCertificate certificate = api.peer(api.loadBalancer().backends().list().get(0))
-					.options()
-					.clientCertificate();
+				PeerOptions options = api.peer(api.loadBalancer().backends().list().get(0)).options();
+				assertThat(options.alpn()).isEqualTo(dev.pingora.upstream.Alpn.H2);
+				PeerOptions.ClientCertificate certificate = options.clientCertificate();
 				assertThat(certificate).isNotNull();
 				assertThat(certificate.chain()).isEqualTo(certificates.chain().toPath());
 				assertThat(certificate.key()).isEqualTo(certificates.key().toPath());

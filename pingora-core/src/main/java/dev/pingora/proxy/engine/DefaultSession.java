@@ -38,10 +38,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -275,6 +277,28 @@ final class DefaultSession implements Session, TimingDigest {
 			this.writer = bodyWriter;
 			sink.onCancel(bodyWriter::cancel);
 			body.subscribe(bodyWriter);
+		}));
+	}
+
+	/**
+	 * Write a proxied response that has no body as one message: on HTTP/2 a single
+	 * HEADERS frame that ends the stream, as the upstream sent it (gRPC's trailers-only
+	 * answers need exactly that).
+	 */
+	Mono<Void> sendHeaderOnly(ResponseHeader header) {
+		if (isResponseWritten() || this.detached) {
+			return Mono.empty();
+		}
+		return Mono.create((sink) -> onLoop(() -> {
+			if (!this.channel.isActive() || !markWritten(header)) {
+				sink.success();
+				return;
+			}
+			HttpResponse head = head(header, this.http2 ? -1 : 0);
+			ChannelFuture written = this.channel.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+					head.status(), Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
+			this.lastWrite = written;
+			written.addListener((future) -> completeWrite(future.cause(), sink));
 		}));
 	}
 

@@ -292,6 +292,30 @@ final class ProxyRequest<C> {
 		return filtered.doOnNext((chunk) -> this.session.responseBodyBytesSent += chunk.readableBytes());
 	}
 
+	/**
+	 * Run the response body phases once, at the end, for a response without a body.
+	 * @return the bytes the phases added (the caller's to release), or {@code null} if
+	 * the body stays empty
+	 */
+	@Nullable ByteBuf filterEmptyResponseBody() {
+		if (!this.engine.phases.responseBodyFilters()) {
+			return null;
+		}
+		BodyChunk chunk = new BodyChunk(Unpooled.EMPTY_BUFFER, true);
+		try {
+			Duration ignored = filterResponseChunk(chunk);
+		}
+		catch (RuntimeException ex) {
+			chunk.data().release();
+			throw ex;
+		}
+		if (!chunk.data().isReadable()) {
+			chunk.data().release();
+			return null;
+		}
+		return chunk.data();
+	}
+
 	private Duration filterResponseChunk(BodyChunk chunk) {
 		Duration delay = Duration.ZERO;
 		if (this.engine.phases.upstreamResponseBody) {

@@ -46,6 +46,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -124,6 +126,8 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 
 	private boolean upgraded;
 
+	private boolean headerOnly;
+
 	private @Nullable List<ByteBuf> early;
 
 	private volatile @Nullable HttpHeaders trailers;
@@ -191,6 +195,12 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		if (!headers.contains(HttpHeaderNames.HOST)) {
 			// An HTTP/1.0 client may send no Host; HTTP/1.1 upstreams require one.
 			headers.set(HttpHeaderNames.HOST, hostOf(this.peer));
+		}
+		if (connection() instanceof Http2StreamChannel
+				&& downstream.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true)) {
+			// The proxy forwards trailers, so the client's acceptance of them holds for
+			// this hop too: HTTP/2 allows "te: trailers", and gRPC servers look for it.
+			headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
 		}
 		if (this.request.engine.settings.forwardedHeaders()) {
 			appendForwarded(headers);
@@ -328,6 +338,10 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		this.responseStarted = true;
 		this.session.firstResponseByte = this.request.engine.ticker.read();
 		this.keepAlive = HttpUtil.isKeepAlive(response);
+		// A response that ends with its header (an HTTP/2 HEADERS frame with END_STREAM,
+		// such as gRPC's trailers-only answer) is passed on as one message.
+		this.headerOnly = response instanceof LastHttpContent last && !last.content().isReadable()
+				&& last.trailingHeaders().isEmpty();
 		this.body = new InboundBody(connection(), this::bodyCancelled);
 		startReadTimer();
 		this.head.tryEmitValue(response);
@@ -593,6 +607,10 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 		HttpHeaders headers = received.headers();
 		List<String> upgrade = this.upgraded ? headers.getAll(HttpHeaderNames.UPGRADE) : List.of();
 		HopByHopHeaders.remove(headers);
+		boolean http2 = connection() instanceof Http2StreamChannel;
+		if (http2) {
+			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+		}
 		ResponseHeader response = ResponseHeader.wrap(status.code(), HttpVersion.HTTP_1_1, headers);
 		if (!status.reasonPhrase().equals(HttpResponseStatus.valueOf(status.code()).reasonPhrase())) {
 			response.setReason(status.reasonPhrase());
@@ -602,8 +620,13 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
 			return receiveUpgrade(response);
 		}
-		if (headers.contains(HttpHeaderNames.TRAILER)) {
+		if (http2 || headers.contains(HttpHeaderNames.TRAILER)) {
+			// HTTP/2 responses (gRPC's among them) send trailers without announcing them.
 			forwardTrailers();
+			if (headers.contains(HttpHeaderNames.TRAILER) && "HTTP/1.1".equals(this.session.protocol())) {
+				// An HTTP/1.1 client gets trailers only in a chunked body.
+				headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+			}
 		}
 		InboundBody responseBody = this.body;
 		Flux<ByteBuf> upstreamBody = (responseBody != null) ? responseBody : Flux.empty();
@@ -620,6 +643,19 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			if (cached != null) {
 				return cached;
 			}
+		}
+		if (this.headerOnly) {
+			upstreamBody.subscribe(ByteBuf::release, (ex) -> {
+			});
+			return Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx), () -> {
+				ByteBuf added = this.request.filterEmptyResponseBody();
+				if (added != null) {
+					// The body phases made a body of the empty one.
+					this.session.responseBodyBytesSent += added.readableBytes();
+					return this.session.sendProxied(response, Flux.just(added));
+				}
+				return this.session.sendHeaderOnly(response);
+			});
 		}
 		Flux<ByteBuf> body = this.request.downstreamBody(upstreamBody);
 		return Monos.then(this.proxy.responseFilter(this.session, response, this.request.ctx),
