@@ -33,6 +33,8 @@ import dev.pingora.test.RawHttpClient;
 import dev.pingora.test.RawOrigin;
 import dev.pingora.test.TestOrigin;
 import dev.pingora.test.TestResources;
+import dev.pingora.upstream.HttpPeer;
+import dev.pingora.upstream.PeerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
@@ -118,6 +120,31 @@ class DownstreamConnectionTests {
 			assertThat(last.text()).isEqualTo("limited");
 			assertThat(last.header("Connection")).isEqualTo("close");
 			assertThat(client.isClosedByPeer(2000)).isTrue();
+		}
+	}
+
+	@Test
+	void anIdleTunnelIsClosedAfterThePeersReadTimeout() {
+		RawOrigin origin = this.resources.add(RawOrigin.start((socket, index) -> {
+			BufferedReader reader = RawOrigin.reader(socket);
+			RawOrigin.readHead(reader);
+			RawOrigin.write(socket,
+					"HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo/1\r\nConnection: Upgrade\r\n\r\n");
+			String line;
+			while ((line = reader.readLine()) != null) {
+				RawOrigin.write(socket, "echo:" + line + "\n");
+			}
+		}));
+		HttpPeer peer = HttpPeer.of("127.0.0.1", origin.port())
+			.withOptions(PeerOptions.defaults().withReadTimeout(Duration.ofMillis(300)));
+		Server gateway = this.resources.gateway(new ForwardingProxy(peer));
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			client.send("GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: echo/1\r\nConnection: Upgrade\r\n\r\n");
+			assertThat(client.readHead().status()).isEqualTo(101);
+			client.send("ping\n");
+			assertThat(readLine(client.input())).isEqualTo("echo:ping");
+			// Then nothing either way: the tunnel closes.
+			assertThat(client.isClosedByPeer(5000)).isTrue();
 		}
 	}
 

@@ -34,6 +34,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
@@ -41,8 +42,12 @@ import io.grpc.stub.ServerCalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.pingora.server.Listener;
 import dev.pingora.server.Server;
+import dev.pingora.server.ServerConf;
+import dev.pingora.server.TlsSettings;
 import dev.pingora.test.RecordingProxyHttp;
+import dev.pingora.test.TestCertificates;
 import dev.pingora.test.TestResources;
 import dev.pingora.upstream.Alpn;
 import dev.pingora.upstream.HttpPeer;
@@ -52,9 +57,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * gRPC through the gateway with grpc-java on both ends: h2c from the client, HTTP/2
- * streams to the server; unary and server-streaming calls, and a failing call whose
- * {@code grpc-status} and message arrive intact in the trailers.
+ * gRPC through the gateway with grpc-java on both ends: h2c or h2 over TLS from the
+ * client, HTTP/2 streams to the server; unary and server-streaming calls, and a failing
+ * call whose {@code grpc-status} and message arrive intact.
  */
 class GrpcTests {
 
@@ -95,7 +100,37 @@ class GrpcTests {
 	final TestResources resources = new TestResources();
 
 	@Test
-	void unaryStreamingAndFailingCallsPassThrough() throws Exception {
+	void unaryStreamingAndFailingCallsPassThroughOverH2c() throws Exception {
+		HttpPeer peer = grpcPeer();
+		Server gateway = this.resources.gateway(new RecordingProxyHttp((attempt) -> peer));
+		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+		this.resources.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		assertCallsPassThrough(channel);
+	}
+
+	@Test
+	void callsPassThroughOverTls() throws Exception {
+		TestCertificates certificates = TestCertificates.issue("grpc.test");
+		HttpPeer peer = grpcPeer();
+		Server gateway = Server.builder()
+			.conf(ServerConf.builder().threads(1).build())
+			.listen(Listener.tcp("127.0.0.1", 0)
+				.withTls(TlsSettings.builder()
+					.certificate(certificates.chain().toPath(), certificates.key().toPath())
+					.build()))
+			.proxy(new RecordingProxyHttp((attempt) -> peer))
+			.build()
+			.start();
+		this.resources.add(() -> gateway.shutdown(Duration.ZERO));
+		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port())
+			.overrideAuthority("grpc.test")
+			.sslContext(GrpcSslContexts.forClient().trustManager(certificates.rootPem()).build())
+			.build();
+		this.resources.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		assertCallsPassThrough(channel);
+	}
+
+	private HttpPeer grpcPeer() throws IOException {
 		io.grpc.Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
 			.addService(ServerServiceDefinition.builder("test.Echo")
 				.addMethod(SAY, ServerCalls.asyncUnaryCall((request, responses) -> {
@@ -116,14 +151,12 @@ class GrpcTests {
 			.build()
 			.start();
 		this.resources.add(() -> grpcServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-		HttpPeer peer = HttpPeer.of("127.0.0.1", grpcServer.getPort())
-			.withOptions(PeerOptions.defaults().withAlpn(Alpn.H2));
-		Server gateway = this.resources.gateway(new RecordingProxyHttp((attempt) -> peer));
-		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
-		this.resources.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		return HttpPeer.of("127.0.0.1", grpcServer.getPort()).withOptions(PeerOptions.defaults().withAlpn(Alpn.H2));
+	}
+
+	private static void assertCallsPassThrough(ManagedChannel channel) {
 		CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(Duration.ofSeconds(10).toMillis(),
 				TimeUnit.MILLISECONDS);
-
 		assertThat(ClientCalls.blockingUnaryCall(channel, SAY, options, "hello")).isEqualTo("echo hello");
 		List<String> counted = new ArrayList<>();
 		Iterator<String> stream = ClientCalls.blockingServerStreamingCall(channel, COUNT, options, "n");

@@ -16,12 +16,7 @@
 
 package dev.pingora.proxy;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -34,6 +29,7 @@ import dev.pingora.server.Listener;
 import dev.pingora.server.Server;
 import dev.pingora.server.ServerConf;
 import dev.pingora.server.TlsSettings;
+import dev.pingora.test.Curl;
 import dev.pingora.test.ForwardingProxy;
 import dev.pingora.test.TestCertificates;
 import dev.pingora.test.TestOrigin;
@@ -56,10 +52,10 @@ class Http2Tests {
 	@Test
 	void h2cByPriorKnowledgeAndHttp11ShareAPlainListener() throws Exception {
 		int port = gateway(null);
-		Curl h2 = curl("--http2-prior-knowledge", "http://127.0.0.1:" + port + "/hello?x=1");
+		Curl.Result h2 = curl("--http2-prior-knowledge", "http://127.0.0.1:" + port + "/hello?x=1");
 		assertThat(h2.head()).startsWith("HTTP/2 200").contains("x-protocol: HTTP/2").contains("x-scheme: http");
 		assertThat(h2.body()).isEqualTo("GET /hello?x=1 host=127.0.0.1:" + port);
-		Curl h1 = curl("--http1.1", "http://127.0.0.1:" + port + "/hello");
+		Curl.Result h1 = curl("--http1.1", "http://127.0.0.1:" + port + "/hello");
 		assertThat(h1.head()).startsWith("HTTP/1.1 200").contains("x-protocol: HTTP/1.1");
 	}
 
@@ -70,10 +66,10 @@ class Http2Tests {
 				TlsSettings.builder().certificate(certificates.chain().toPath(), certificates.key().toPath()).build());
 		String url = "https://h2.test:" + port + "/tls";
 		String resolve = "h2.test:" + port + ":127.0.0.1";
-		Curl h2 = curl("--http2", "--cacert", certificates.rootPem().toString(), "--resolve", resolve, url);
+		Curl.Result h2 = curl("--http2", "--cacert", certificates.rootPem().toString(), "--resolve", resolve, url);
 		assertThat(h2.head()).startsWith("HTTP/2 200").contains("x-protocol: HTTP/2").contains("x-scheme: https");
 		assertThat(h2.body()).isEqualTo("GET /tls host=h2.test:" + port);
-		Curl h1 = curl("--http1.1", "--cacert", certificates.rootPem().toString(), "--resolve", resolve, url);
+		Curl.Result h1 = curl("--http1.1", "--cacert", certificates.rootPem().toString(), "--resolve", resolve, url);
 		assertThat(h1.head()).startsWith("HTTP/1.1 200");
 	}
 
@@ -89,7 +85,7 @@ class Http2Tests {
 		int tlsPort = gateway(
 				TlsSettings.builder().certificate(certificates.chain().toPath(), certificates.key().toPath()).build());
 		String tlsBase = "https://h2.test:" + tlsPort;
-		Curl parallel = curl("--http2", "--cacert", certificates.rootPem().toString(), "--resolve",
+		Curl.Result parallel = curl("--http2", "--cacert", certificates.rootPem().toString(), "--resolve",
 				"h2.test:" + tlsPort + ":127.0.0.1", "--parallel", tlsBase + "/slow/1", tlsBase + "/slow/2",
 				tlsBase + "/slow/3");
 		assertThat(parallel.all()).contains("GET /slow/1", "GET /slow/2", "GET /slow/3");
@@ -99,10 +95,10 @@ class Http2Tests {
 		String payload = "p".repeat(300_000);
 		java.nio.file.Path file = java.nio.file.Files.createTempFile("h2-body", ".txt");
 		java.nio.file.Files.writeString(file, payload);
-		Curl post = curl("--http2-prior-knowledge", "--data-binary", "@" + file, base + "/echo");
+		Curl.Result post = curl("--http2-prior-knowledge", "--data-binary", "@" + file, base + "/echo");
 		assertThat(post.head()).startsWith("HTTP/2 200");
 		assertThat(post.body()).isEqualTo("received " + payload.length());
-		Curl big = curl("--http2-prior-knowledge", base + "/big");
+		Curl.Result big = curl("--http2-prior-knowledge", base + "/big");
 		assertThat(big.body()).hasSize(2 * 1024 * 1024);
 	}
 
@@ -146,29 +142,8 @@ class Http2Tests {
 		return server.port();
 	}
 
-	/**
-	 * Run curl (installed by .ci/run when missing) and keep what it wrote: the response
-	 * head (-D) and the body.
-	 */
-	private static Curl curl(String... arguments) throws IOException, InterruptedException {
-		java.nio.file.Path head = java.nio.file.Files.createTempFile("curl-head", ".txt");
-		List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-D", head.toString()));
-		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
-		byte[] body = process.getInputStream().readAllBytes();
-		String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as("curl %s: %s", command, errors).isZero();
-		String heads = java.nio.file.Files.readString(head).replace("\r\n", "\n");
-		return new Curl(heads, new String(body, StandardCharsets.ISO_8859_1));
-	}
-
-	private record Curl(String head, String body) {
-
-		String all() {
-			return this.head + this.body;
-		}
-
+	private static Curl.Result curl(String... arguments) {
+		return Curl.run(arguments);
 	}
 
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import dev.pingora.error.ErrorSource;
 import dev.pingora.error.ErrorType;
 import dev.pingora.server.Server;
+import dev.pingora.test.Curl;
 import dev.pingora.test.Ports;
 import dev.pingora.test.RawHttpClient;
 import dev.pingora.test.TestResources;
@@ -65,6 +66,32 @@ class PhaseOrderTests {
 		RecordingProxyHttp.Ctx ctx = proxy.next();
 		assertThat(ctx.phases).containsExactlyElementsOf(SUCCESS);
 		assertThat(ctx.error).isNull();
+		assertNoMoreLogging(proxy);
+	}
+
+	@Test
+	void anHttp2RequestRunsTheSamePhasesInTheSameOrder() throws Exception {
+		TestOrigin origin = TestOrigin.hello("hello");
+		this.resources.add(origin);
+		int refused = Ports.refused();
+		RecordingProxyHttp proxy = new RecordingProxyHttp(
+				(attempt) -> HttpPeer.of("127.0.0.1", (attempt == 1) ? refused : origin.port()))
+			.retryConnectFailures();
+		this.gateway = this.resources.gateway(proxy);
+		String base = "http://127.0.0.1:" + this.gateway.port();
+		// A connect failure retried on a second peer: every phase of a proxied request.
+		Curl.Result proxied = Curl.run("--http2-prior-knowledge", "-H", "Host: example.test", base + "/ok");
+		assertThat(proxied.head()).startsWith("HTTP/2 200");
+		assertThat(proxied.body()).isEqualTo("hello");
+		assertThat(proxy.next().phases).containsExactly("earlyRequestFilter", "requestFilter", "proxyUpstreamFilter",
+				"upstreamPeer", "failToConnect", "upstreamPeer", "connectedToUpstream", "upstreamRequestFilter",
+				"requestBodyFilter", "upstreamResponseFilter", "responseFilter", "upstreamResponseBodyFilter",
+				"responseBodyFilter", "logging");
+		// A request answered by requestFilter.
+		Curl.Result shortCircuit = Curl.run("--http2-prior-knowledge", "-H", "x-short-circuit: yes", base + "/short");
+		assertThat(shortCircuit.head()).startsWith("HTTP/2 200").contains("x-answered-by: requestFilter");
+		assertThat(shortCircuit.body()).isEqualTo("from the filter");
+		assertThat(proxy.next().phases).containsExactly("earlyRequestFilter", "requestFilter", "logging");
 		assertNoMoreLogging(proxy);
 	}
 

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -200,6 +201,32 @@ class PingoraServerAutoConfigurationTests {
 					// X-Forwarded-Proto tells the upstream the client came over TLS.
 					assertThat(origin.lastRequest().headers().get("X-Forwarded-Proto")).isEqualTo("https");
 				});
+		}
+	}
+
+	@Test
+	void aListenerTerminatesTlsWithASpringSslBundle() throws Exception {
+		TestCertificates certificates = TestCertificates.issue("bundle.test");
+		try (TestOrigin origin = TestOrigin.hello("from a bundle")) {
+			this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+				.withPropertyValues("pingora.upstreams.api.backends[0].address=127.0.0.1:" + origin.port(),
+						"pingora.routes[0].upstream=api",
+						"spring.ssl.bundle.pem.gateway.keystore.certificate=file:" + certificates.chain(),
+						"spring.ssl.bundle.pem.gateway.keystore.private-key=file:" + certificates.key(),
+						"pingora.server.listeners[0].tls.bundle=gateway")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					int port = context.getBean(PingoraServerLifecycle.class).getServer().port();
+					TlsClient.Exchange exchange = TlsClient.trusting(certificates.rootPem(), null, null)
+						.get(port, "bundle.test", "/");
+					assertThat(exchange.subject()).contains("CN=bundle.test");
+					assertThat(exchange.response()).endsWith("from a bundle");
+				});
+			this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+				.withPropertyValues("pingora.server.listeners[0].tls.bundle=missing")
+				.run((context) -> assertThat(context).getFailure()
+					.rootCause()
+					.hasMessageContaining("pingora.server.listeners[0].tls.bundle"));
 		}
 	}
 

@@ -17,6 +17,7 @@
 package dev.pingora.proxy.engine;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -310,7 +311,8 @@ final class DefaultSession implements Session, TimingDigest {
 	 * @param handOver detaches the upstream connection from its exchange and returns the
 	 * bytes it read after the 101
 	 */
-	Mono<Void> sendUpgrade(ResponseHeader header, Channel upstream, Supplier<List<ByteBuf>> handOver) {
+	Mono<Void> sendUpgrade(ResponseHeader header, Channel upstream, Supplier<List<ByteBuf>> handOver,
+			@Nullable Duration idleTimeout) {
 		return Mono.create((sink) -> onLoop(() -> {
 			if (!this.channel.isActive() || !markWritten(header)) {
 				handOver.get().forEach(ByteBuf::release);
@@ -326,7 +328,7 @@ final class DefaultSession implements Session, TimingDigest {
 			this.keepAlive = false;
 			this.channel.writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1, header.nettyStatus(), fields),
 					this.channel.voidPromise());
-			Tunnel.open(this.channel, upstream, handOver.get(), sink);
+			Tunnel.open(this.channel, upstream, handOver.get(), sink, idleTimeout);
 		}));
 	}
 

@@ -16,8 +16,10 @@
 
 package dev.pingora.proxy.engine;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pingora.upstream.Connector;
@@ -49,6 +51,8 @@ final class Tunnel {
 
 	private final MonoSink<Void> done;
 
+	private volatile long lastActivity = System.nanoTime();
+
 	private Tunnel(MonoSink<Void> done) {
 		this.done = done;
 	}
@@ -62,7 +66,24 @@ final class Tunnel {
 	 * @param done completed when both connections are closed
 	 */
 	static void open(Channel client, Channel upstream, List<ByteBuf> early, MonoSink<Void> done) {
+		open(client, upstream, early, done, null);
+	}
+
+	/**
+	 * Open a tunnel that closes both connections once no byte went either way for the
+	 * idle timeout.
+	 * @param client the client connection
+	 * @param upstream the upstream connection
+	 * @param early what the upstream sent after its 101, before the tunnel opened
+	 * @param done completed when both connections are closed
+	 * @param idleTimeout the idle timeout, or {@code null} for none
+	 */
+	static void open(Channel client, Channel upstream, List<ByteBuf> early, MonoSink<Void> done,
+			@Nullable Duration idleTimeout) {
 		Tunnel tunnel = new Tunnel(done);
+		if (idleTimeout != null) {
+			tunnel.watchIdle(client, upstream, idleTimeout.toNanos());
+		}
 		Side fromClient = new Side(tunnel, upstream);
 		Side fromUpstream = new Side(tunnel, client);
 		fromClient.peerSide = fromUpstream;
@@ -91,6 +112,21 @@ final class Tunnel {
 		if (handler != null) {
 			pipeline.remove(handler);
 		}
+	}
+
+	private void watchIdle(Channel client, Channel upstream, long timeoutNanos) {
+		client.eventLoop().schedule(() -> {
+			if (this.open.get() == 0) {
+				return;
+			}
+			long idle = System.nanoTime() - this.lastActivity;
+			if (idle >= timeoutNanos) {
+				client.close();
+				upstream.close();
+				return;
+			}
+			watchIdle(client, upstream, timeoutNanos - idle);
+		}, timeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private void sideClosed() {
@@ -160,6 +196,7 @@ final class Tunnel {
 				}
 				return;
 			}
+			this.tunnel.lastActivity = System.nanoTime();
 			if (this.started) {
 				this.peer.write(data, this.peer.voidPromise());
 			}

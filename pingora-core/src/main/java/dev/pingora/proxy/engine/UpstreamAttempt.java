@@ -671,7 +671,10 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 						connection().close();
 						return this.session.sendProxied(response, Flux.empty());
 					}
-					return this.session.sendUpgrade(response, connection(), this::handOver);
+					// The peer's read timeout is the tunnel's idle timeout (as nginx's
+					// proxy_read_timeout is for WebSockets).
+					return this.session.sendUpgrade(response, connection(), this::handOver,
+							this.peer.options().readTimeout());
 				}));
 	}
 
