@@ -49,6 +49,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
@@ -412,6 +413,8 @@ public final class Connector implements AutoCloseable {
 			// stream
 			// channel when its exchange asks.
 			Http2Settings settings = Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(1024 * 1024);
+			// Streams flush their own writes: one socket write per event loop turn.
+			pipeline.addLast("pingora.h2.flushes", new FlushConsolidationHandler(256, true));
 			pipeline.addLast(HTTP2_CODEC, Http2FrameCodecBuilder.forClient().initialSettings(settings).build());
 			pipeline.addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
 			channel.config().setAutoRead(true);

@@ -25,6 +25,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -44,6 +45,8 @@ final class Http2Downstream {
 
 	static final String MULTIPLEX = "pingora.h2.streams";
 
+	static final String FLUSHES = "pingora.h2.flushes";
+
 	private Http2Downstream() {
 	}
 
@@ -62,6 +65,10 @@ final class Http2Downstream {
 			.maxConcurrentStreams(options.maxConcurrentStreams())
 			.initialWindowSize(options.initialWindowSize())
 			.maxHeaderListSize(options.maxHeaderListSize());
+		// Every stream flushes its own writes; consolidated, the flushes of one event
+		// loop
+		// turn become one write to the socket.
+		pipeline.addLast(FLUSHES, new FlushConsolidationHandler(256, true));
 		pipeline.addLast(FRAME_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
 		pipeline.addLast(MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
 			@Override
