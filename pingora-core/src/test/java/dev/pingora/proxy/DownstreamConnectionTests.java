@@ -124,6 +124,50 @@ class DownstreamConnectionTests {
 	}
 
 	@Test
+	void serverSentEventsReachTheClientOneByOne() throws Exception {
+		// The origin sends the next event only after the client has read the previous
+		// one:
+		// a proxy that held events back would never see the stream end.
+		java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+		reactor.core.publisher.Sinks.Many<String> events = reactor.core.publisher.Sinks.many()
+			.unicast()
+			.onBackpressureBuffer();
+		TestOrigin origin = this.resources.add(TestOrigin.start((request,
+				response) -> response.header("Content-Type", "text/event-stream").sendString(events.asFlux())));
+		Server gateway = this.resources.gateway(new ForwardingProxy(origin.port()));
+		try (RawHttpClient client = new RawHttpClient(gateway.port())) {
+			client.send("GET /events HTTP/1.1\r\nHost: a\r\nAccept: text/event-stream\r\n\r\n");
+			events.tryEmitNext("data: 1\n\n");
+			RawHttpClient.Response head = client.readHead();
+			assertThat(head.header("Content-Type")).isEqualTo("text/event-stream");
+			for (int i = 1; i <= 3; i++) {
+				String event = readUntil(client.input(), "data: " + i + "\n\n");
+				seen.add(event);
+				if (i < 3) {
+					events.tryEmitNext("data: " + (i + 1) + "\n\n");
+				}
+			}
+			events.tryEmitComplete();
+		}
+		assertThat(seen).hasSize(3);
+	}
+
+	/**
+	 * Read the chunked body until it holds the text (chunk framing included).
+	 */
+	private static String readUntil(InputStream in, String text) throws IOException {
+		StringBuilder read = new StringBuilder();
+		while (!read.toString().contains(text)) {
+			int b = in.read();
+			if (b < 0) {
+				throw new IOException("closed before " + text.trim() + "; read: " + read);
+			}
+			read.append((char) b);
+		}
+		return read.toString();
+	}
+
+	@Test
 	void anIdleTunnelIsClosedAfterThePeersReadTimeout() {
 		RawOrigin origin = this.resources.add(RawOrigin.start((socket, index) -> {
 			BufferedReader reader = RawOrigin.reader(socket);
