@@ -60,6 +60,19 @@ class Http2Tests {
 	}
 
 	@Test
+	void aFirstRequestMayUpgradeAPlainConnectionWithUpgradeH2c() throws Exception {
+		int port = gateway(null);
+		// curl --http2 on http:// offers "Upgrade: h2c" with its first request.
+		Curl.Result upgraded = curl("--http2", "http://127.0.0.1:" + port + "/up");
+		assertThat(upgraded.head()).startsWith("HTTP/1.1 101").contains("HTTP/2 200").contains("x-protocol: HTTP/2");
+		assertThat(upgraded.body()).isEqualTo("GET /up host=127.0.0.1:" + port);
+		// With a body the offer is declined: the answer stays HTTP/1.1.
+		Curl.Result declined = curl("--http2", "--data", "x=1", "http://127.0.0.1:" + port + "/echo");
+		assertThat(declined.head()).startsWith("HTTP/1.1 200");
+		assertThat(declined.body()).isEqualTo("received 3");
+	}
+
+	@Test
 	void h2IsChosenByAlpnOverTls() throws Exception {
 		TestCertificates certificates = TestCertificates.issue("h2.test");
 		int port = gateway(

@@ -152,8 +152,8 @@ final class DefaultSession implements Session, TimingDigest {
 		this.clientVersion = request.protocolVersion();
 		this.requestHeader = RequestHeader.wrap(request.method(), request.uri(), this.clientVersion, headers);
 		this.hasRequestBody = hasBody(headers);
-		// An upgrade to h2c concerns this hop only (RFC 9113 §3.1 removed it; a client
-		// that offers it still gets HTTP/1.1): it is not passed on.
+		// An upgrade to h2c concerns this hop only: the connection takes it (see
+		// Http2Downstream) or, when it may not, ignores it; it is never passed on.
 		this.upgradeRequest = headers.contains(HttpHeaderNames.UPGRADE)
 				&& headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
 				&& HttpVersion.HTTP_1_1.equals(this.clientVersion)

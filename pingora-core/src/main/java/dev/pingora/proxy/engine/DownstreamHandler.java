@@ -153,6 +153,13 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 			return false;
 		}
 		if (msg instanceof HttpRequest request) {
+			if (this.requests == 0 && Http2Downstream.isH2cUpgrade(channel(), request)) {
+				// The first request asks for HTTP/2 (Upgrade: h2c): the connection
+				// switches,
+				// and the request becomes stream 1.
+				Http2Downstream.upgradeH2c(channel(), this.engine, request);
+				return true;
+			}
 			start(request);
 		}
 		else {

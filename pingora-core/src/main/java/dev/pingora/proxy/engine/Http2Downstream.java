@@ -24,10 +24,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -61,24 +67,90 @@ final class Http2Downstream {
 			}
 		}
 		DownstreamHandler.forget(channel);
-		Http2Settings settings = Http2Settings.defaultSettings()
-			.maxConcurrentStreams(options.maxConcurrentStreams())
-			.initialWindowSize(options.initialWindowSize())
-			.maxHeaderListSize(options.maxHeaderListSize());
 		// Every stream flushes its own writes; consolidated, the flushes of one event
 		// loop
 		// turn become one write to the socket.
 		pipeline.addLast(FLUSHES, new FlushConsolidationHandler(256, true));
-		pipeline.addLast(FRAME_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
-		pipeline.addLast(MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+		pipeline.addLast(FRAME_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings(options)).build());
+		pipeline.addLast(MULTIPLEX, multiplex(engine));
+		// Flow control paces the client now; each stream reads only when asked.
+		channel.config().setAutoRead(true);
+	}
+
+	private static final io.netty.util.AttributeKey<Http2Options> H2C_UPGRADE = io.netty.util.AttributeKey
+		.valueOf("pingora.h2c.upgrade");
+
+	private static final String UPGRADE_HANDLER = "pingora.h2c.upgrade";
+
+	/**
+	 * Let a plain connection also switch to HTTP/2 when its first request asks with
+	 * {@code Upgrade: h2c} (RFC 7540 §3.2).
+	 */
+	static void allowUpgrade(Channel channel, Http2Options options) {
+		channel.attr(H2C_UPGRADE).set(options);
+	}
+
+	/**
+	 * Whether a request asks to switch its plain connection to HTTP/2 and may: one
+	 * {@code Upgrade: h2c}, {@code Connection} naming {@code upgrade} and
+	 * {@code HTTP2-Settings}, one {@code HTTP2-Settings} field, and no body.
+	 */
+	static boolean isH2cUpgrade(Channel channel, HttpRequest request) {
+		if (channel.attr(H2C_UPGRADE).get() == null) {
+			return false;
+		}
+		HttpHeaders fields = request.headers();
+		return "h2c".equalsIgnoreCase(fields.get(HttpHeaderNames.UPGRADE, "").trim())
+				&& fields.getAll(Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER).size() == 1
+				&& fields.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+				&& fields.containsValue(HttpHeaderNames.CONNECTION, Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER, true)
+				&& !fields.contains(HttpHeaderNames.TRANSFER_ENCODING)
+				&& fields.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) == 0;
+	}
+
+	/**
+	 * Switch to HTTP/2 the way Netty's upgrade handler does: it answers 101, swaps the
+	 * HTTP/1 handlers for the HTTP/2 ones and hands the request over as stream 1. It is
+	 * put after the HTTP codec and given the request again; the rest of the request (its
+	 * end) follows from the codec.
+	 */
+	static void upgradeH2c(Channel channel, HttpProxy<?> engine, HttpRequest request) {
+		Http2Options options = channel.attr(H2C_UPGRADE).get();
+		ChannelPipeline pipeline = channel.pipeline();
+		HttpServerUpgradeHandler.SourceCodec leaving = (ctx) -> {
+			for (String name : List.of(HttpProxy.HTTP_CODEC, DownstreamGuard.NAME, DownstreamHandler.NAME)) {
+				if (pipeline.get(name) != null) {
+					pipeline.remove(name);
+				}
+			}
+			DownstreamHandler.forget(channel);
+			channel.config().setAutoRead(true);
+		};
+		Http2Settings settings = settings(options);
+		HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(leaving,
+				(protocol) -> Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME.toString().contentEquals(protocol)
+						? new Http2ServerUpgradeCodec(
+								Http2FrameCodecBuilder.forServer().initialSettings(settings).build(), multiplex(engine))
+						: null);
+		pipeline.addAfter(HttpProxy.HTTP_CODEC, UPGRADE_HANDLER, upgrade);
+		pipeline.context(HttpProxy.HTTP_CODEC).fireChannelRead(request);
+	}
+
+	private static Http2Settings settings(Http2Options options) {
+		return Http2Settings.defaultSettings()
+			.maxConcurrentStreams(options.maxConcurrentStreams())
+			.initialWindowSize(options.initialWindowSize())
+			.maxHeaderListSize(options.maxHeaderListSize());
+	}
+
+	private static Http2MultiplexHandler multiplex(HttpProxy<?> engine) {
+		return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
 			@Override
 			protected void initChannel(Http2StreamChannel stream) {
 				stream.pipeline().addLast(HttpProxy.HTTP_CODEC, new Http2StreamFrameToHttpObjectCodec(true));
 				engine.initConnection(stream);
 			}
-		}));
-		// Flow control paces the client now; each stream reads only when asked.
-		channel.config().setAutoRead(true);
+		});
 	}
 
 	/**

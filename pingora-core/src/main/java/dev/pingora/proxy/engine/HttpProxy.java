@@ -128,9 +128,10 @@ public final class HttpProxy<C> {
 	}
 
 	/**
-	 * Offer HTTP/2 by prior knowledge (h2c) on a plain client connection set up by
+	 * Offer HTTP/2 in the clear (h2c) on a plain client connection set up by
 	 * {@link #initConnection(Channel)}: a client that opens with the HTTP/2 connection
-	 * preface gets HTTP/2, any other HTTP/1.1.
+	 * preface (prior knowledge), or whose first request asks with {@code Upgrade: h2c},
+	 * gets HTTP/2; any other HTTP/1.1.
 	 * @param channel the client connection
 	 * @param maxConcurrentStreams the most streams open at once
 	 * @param initialWindowSize the flow-control window of a stream
@@ -138,9 +139,12 @@ public final class HttpProxy<C> {
 	 */
 	public void offerHttp2PriorKnowledge(Channel channel, int maxConcurrentStreams, int initialWindowSize,
 			int maxHeaderListSize) {
+		Http2Downstream.Http2Options options = new Http2Downstream.Http2Options(maxConcurrentStreams, initialWindowSize,
+				maxHeaderListSize);
 		channel.pipeline()
-			.addBefore(HTTP_CODEC, Http2Downstream.PriorKnowledge.NAME, new Http2Downstream.PriorKnowledge(this,
-					new Http2Downstream.Http2Options(maxConcurrentStreams, initialWindowSize, maxHeaderListSize)));
+			.addBefore(HTTP_CODEC, Http2Downstream.PriorKnowledge.NAME,
+					new Http2Downstream.PriorKnowledge(this, options));
+		Http2Downstream.allowUpgrade(channel, options);
 	}
 
 	/**
