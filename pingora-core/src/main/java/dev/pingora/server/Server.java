@@ -158,8 +158,9 @@ public final class Server implements AutoCloseable {
 			throw new IllegalStateException("server: " + this.state.name().toLowerCase() + " (expected: new)");
 		}
 		LoopResources eventLoops = LoopResources.create("pingora", this.conf.threads(), true);
-		Connector upstreams = HttpProxy.newConnector(eventLoops, this.conf.maxConnectionsPerPeer(),
-				this.connectionCustomizer);
+		Connector upstreams = HttpProxy
+			.newConnector(eventLoops, this.conf.maxConnectionsPerPeer(), this.connectionCustomizer)
+			.http2MaxStreamsPerConnection(this.conf.http2UpstreamMaxStreams());
 		HttpProxy<?> proxyService = newService(upstreams);
 		ChannelGroup group = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		this.loops = eventLoops;

@@ -124,6 +124,8 @@ public final class ServerConf {
 
 	private final int http2InitialWindowSize;
 
+	private final int http2UpstreamMaxStreams;
+
 	private final int maxRequestLineLength;
 
 	private final int maxHeaderSize;
@@ -145,6 +147,7 @@ public final class ServerConf {
 		this.http2 = builder.http2;
 		this.http2MaxConcurrentStreams = builder.http2MaxConcurrentStreams;
 		this.http2InitialWindowSize = builder.http2InitialWindowSize;
+		this.http2UpstreamMaxStreams = builder.http2UpstreamMaxStreams;
 		this.maxRequestLineLength = builder.maxRequestLineLength;
 		this.maxHeaderSize = builder.maxHeaderSize;
 		this.maxHeaders = builder.maxHeaders;
@@ -184,6 +187,7 @@ public final class ServerConf {
 		builder.http2 = this.http2;
 		builder.http2MaxConcurrentStreams = this.http2MaxConcurrentStreams;
 		builder.http2InitialWindowSize = this.http2InitialWindowSize;
+		builder.http2UpstreamMaxStreams = this.http2UpstreamMaxStreams;
 		builder.maxRequestLineLength = this.maxRequestLineLength;
 		builder.maxHeaderSize = this.maxHeaderSize;
 		builder.maxHeaders = this.maxHeaders;
@@ -278,6 +282,14 @@ public final class ServerConf {
 	}
 
 	/**
+	 * Return how many requests at most share one HTTP/2 connection to an upstream.
+	 * @return the limit
+	 */
+	public int http2UpstreamMaxStreams() {
+		return this.http2UpstreamMaxStreams;
+	}
+
+	/**
 	 * Return the longest request line accepted; longer ones get 414.
 	 * @return the length in bytes
 	 */
@@ -343,6 +355,8 @@ public final class ServerConf {
 		private int http2MaxConcurrentStreams = 128;
 
 		private int http2InitialWindowSize = 1024 * 1024;
+
+		private int http2UpstreamMaxStreams = 100;
 
 		private int maxRequestLineLength = 16 * 1024;
 
@@ -454,6 +468,17 @@ public final class ServerConf {
 		 */
 		public Builder http2InitialWindowSize(int bytes) {
 			this.http2InitialWindowSize = atLeast("http2InitialWindowSize", bytes, 65_535);
+			return this;
+		}
+
+		/**
+		 * Set how many requests at most share one HTTP/2 upstream connection (the peer's
+		 * own limit may be lower).
+		 * @param max at least 1
+		 * @return this builder
+		 */
+		public Builder http2UpstreamMaxStreams(int max) {
+			this.http2UpstreamMaxStreams = atLeast("http2UpstreamMaxStreams", max, 1);
 			return this;
 		}
 

@@ -112,9 +112,13 @@ public final class Connector implements AutoCloseable {
 
 	private static final AttributeKey<PeerPool> POOL = AttributeKey.valueOf("pingora.pool");
 
+	private static final AttributeKey<AtomicInteger> STREAMS = AttributeKey.valueOf("pingora.h2.streams");
+
 	private final LoopResources loops;
 
 	private final int maxConnectionsPerPeer;
+
+	private volatile int http2MaxStreams = 100;
 
 	private final Consumer<Channel> channelInitializer;
 
@@ -288,15 +292,46 @@ public final class Connector implements AutoCloseable {
 		connect(pool, loop, false, connecting);
 	}
 
-	private static boolean hasRoom(Channel connection) {
+	private boolean hasRoom(Channel connection) {
 		if (!connection.isActive()) {
 			return false;
 		}
 		Http2FrameCodec codec = connection.pipeline().get(Http2FrameCodec.class);
-		return codec != null && !codec.connection().goAwayReceived() && codec.connection().local().canOpenStream();
+		return codec != null && !codec.connection().goAwayReceived() && codec.connection().local().canOpenStream()
+				&& streams(connection).get() < this.http2MaxStreams;
+	}
+
+	/**
+	 * Set how many requests at most share one HTTP/2 upstream connection (the peer's
+	 * {@code MAX_CONCURRENT_STREAMS} may lower it); more open another connection. Set it
+	 * before the connector is used.
+	 * @param max at least 1 (default 100)
+	 * @return this connector
+	 */
+	public Connector http2MaxStreamsPerConnection(int max) {
+		if (max < 1) {
+			throw new IllegalArgumentException("http2MaxStreamsPerConnection: " + max + " (expected: >= 1)");
+		}
+		this.http2MaxStreams = max;
+		return this;
+	}
+
+	/**
+	 * The streams this connector has open on an HTTP/2 connection, counted from the
+	 * moment one is asked for (before its HEADERS frame makes it active).
+	 */
+	private static AtomicInteger streams(Channel connection) {
+		AtomicInteger count = connection.attr(STREAMS).get();
+		if (count == null) {
+			connection.attr(STREAMS).setIfAbsent(new AtomicInteger());
+			count = connection.attr(STREAMS).get();
+		}
+		return count;
 	}
 
 	private void openStream(Channel connection, Acquisition acquisition, boolean reused) {
+		AtomicInteger open = streams(connection);
+		open.incrementAndGet();
 		new Http2StreamChannelBootstrap(connection).option(ChannelOption.AUTO_READ, false)
 			.handler(new ChannelInitializer<Http2StreamChannel>() {
 				@Override
@@ -308,9 +343,11 @@ public final class Connector implements AutoCloseable {
 			.open()
 			.addListener((io.netty.util.concurrent.Future<Http2StreamChannel> opened) -> {
 				if (opened.isSuccess()) {
+					opened.getNow().closeFuture().addListener((closed) -> open.decrementAndGet());
 					acquisition.complete(opened.getNow(), reused);
 				}
 				else {
+					open.decrementAndGet();
 					acquisition.fail(opened.cause());
 				}
 			});

@@ -86,6 +86,27 @@ class Http2UpstreamTests {
 	}
 
 	@Test
+	void theStreamsPerConnectionAreCapped() throws Exception {
+		DisposableServer origin = origin(HttpServer.create().protocol(HttpProtocol.H2C));
+		HttpPeer peer = HttpPeer.of("127.0.0.1", origin.port()).withOptions(PeerOptions.defaults().withAlpn(Alpn.H2));
+		int port = this.resources
+			.gateway(new RecordingProxyHttp((attempt) -> peer), (conf) -> conf.http2UpstreamMaxStreams(2))
+			.port();
+		get(port, "/first");
+		List<CompletableFuture<RawHttpClient.Response>> concurrent = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			String path = "/slow/" + i;
+			concurrent.add(CompletableFuture.supplyAsync(() -> get(port, path)));
+		}
+		for (CompletableFuture<RawHttpClient.Response> response : concurrent) {
+			assertThat(response.get().status()).isEqualTo(200);
+		}
+		// Six at once, two per connection: at least three connections (the first one's
+		// stream may be gone by then), at most six.
+		assertThat(this.originConnections.size()).isBetween(3, 6);
+	}
+
+	@Test
 	void h2IsNegotiatedByAlpnOverTlsAndHttp11IsTheFallback() throws Exception {
 		TestCertificates certificates = TestCertificates.issue("h2.origin.test");
 		DisposableServer h2 = origin(HttpServer.create()

@@ -111,6 +111,8 @@ final class PingoraConfigurationMapper {
 				() -> builder.http2MaxConcurrentStreams(http2.getMaxConcurrentStreams()));
 		check(prefix + "http2.initial-window-size", http2.getInitialWindowSize(),
 				() -> builder.http2InitialWindowSize(toInt(http2.getInitialWindowSize().toBytes())));
+		check(prefix + "http2.upstream-max-concurrent-streams", http2.getUpstreamMaxConcurrentStreams(),
+				() -> builder.http2UpstreamMaxStreams(http2.getUpstreamMaxConcurrentStreams()));
 		return builder.build();
 	}
 

@@ -399,6 +399,20 @@ public class PingoraServerProperties {
 		 */
 		private DataSize initialWindowSize = DataSize.ofMegabytes(1);
 
+		/**
+		 * The most requests sharing one HTTP/2 connection to an upstream (the upstream's
+		 * own limit may be lower); more open another connection.
+		 */
+		private int upstreamMaxConcurrentStreams = 100;
+
+		public int getUpstreamMaxConcurrentStreams() {
+			return this.upstreamMaxConcurrentStreams;
+		}
+
+		public void setUpstreamMaxConcurrentStreams(int upstreamMaxConcurrentStreams) {
+			this.upstreamMaxConcurrentStreams = upstreamMaxConcurrentStreams;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

@@ -91,13 +91,15 @@ class PingoraServerAutoConfigurationTests {
 			.withPropertyValues("pingora.server.max-retries=3", "pingora.server.keepalive-timeout=5s",
 					"pingora.server.max-header-size=32KB", "pingora.server.forwarded-headers=true",
 					"pingora.server.grace-period=2m", "spring.lifecycle.timeout-per-shutdown-phase=20s",
-					"pingora.server.http2.max-concurrent-streams=16", "pingora.server.http2.initial-window-size=256KB")
+					"pingora.server.http2.max-concurrent-streams=16", "pingora.server.http2.initial-window-size=256KB",
+					"pingora.server.http2.upstream-max-concurrent-streams=8")
 			.run((context) -> {
 				ServerConf conf = context.getBean(ServerConf.class);
 				assertThat(conf.maxRetries()).isEqualTo(3);
 				assertThat(conf.http2()).isTrue();
 				assertThat(conf.http2MaxConcurrentStreams()).isEqualTo(16);
 				assertThat(conf.http2InitialWindowSize()).isEqualTo(256 * 1024);
+				assertThat(conf.http2UpstreamMaxStreams()).isEqualTo(8);
 				assertThat(conf.keepaliveTimeout()).hasSeconds(5);
 				assertThat(conf.maxHeaderSize()).isEqualTo(32 * 1024);
 				assertThat(conf.forwardedHeaders()).isTrue();
