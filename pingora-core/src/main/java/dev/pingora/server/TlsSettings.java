@@ -116,11 +116,23 @@ public final class TlsSettings {
 	 * netty-tcnative) when asked for or, with {@link Provider#AUTO}, when it is on the
 	 * class path; the JDK otherwise.
 	 * @return {@code OPENSSL} or {@code JDK}
+	 * @throws IllegalStateException if OpenSSL is asked for and netty-tcnative is not
+	 * usable
 	 */
 	public SslProvider sslProvider() {
 		return switch (this.provider) {
 			case JDK -> SslProvider.JDK;
-			case OPENSSL -> SslProvider.OPENSSL;
+			case OPENSSL -> {
+				if (!OpenSsl.isAvailable()) {
+					Throwable cause = OpenSsl.unavailabilityCause();
+					throw new IllegalStateException(
+							"TLS provider OPENSSL asked for, but netty-tcnative is not usable ("
+									+ ((cause != null) ? cause.getMessage() : "not on the class path")
+									+ "); add netty-tcnative-boringssl-static for this platform, or use AUTO or JDK",
+							cause);
+				}
+				yield SslProvider.OPENSSL;
+			}
 			case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 		};
 	}

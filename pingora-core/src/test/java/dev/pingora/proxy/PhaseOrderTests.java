@@ -96,6 +96,43 @@ class PhaseOrderTests {
 	}
 
 	@Test
+	void anHttp2RequestWhoseUpstreamDiesOrWhoseClientLeavesEndsAsOverHttp11() throws Exception {
+		RawOrigin origin = RawOrigin.start((socket, index) -> {
+			BufferedReader reader = RawOrigin.reader(socket);
+			List<String> head = RawOrigin.readHead(reader);
+			RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000));
+			if (head.get(0).contains("/slow")) {
+				// Hold the rest of the body until the gateway gives up the connection.
+				socket.getInputStream().read();
+			}
+		});
+		this.resources.add(origin);
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> HttpPeer.of("127.0.0.1", origin.port()));
+		this.gateway = this.resources.gateway(proxy);
+		String base = "http://127.0.0.1:" + this.gateway.port();
+		// The upstream dies mid-response: the stream is reset, the phases end as over
+		// HTTP/1.1.
+		Curl.Result died = Curl.attempt("--http2-prior-knowledge", base + "/big");
+		assertThat(died.exitCode()).isNotZero();
+		assertThat(died.body().length()).isLessThan(100000);
+		RecordingProxyHttp.Ctx ctx = proxy.next();
+		assertThat(ctx.phases).containsExactly("earlyRequestFilter", "requestFilter", "proxyUpstreamFilter",
+				"upstreamPeer", "connectedToUpstream", "upstreamRequestFilter", "requestBodyFilter",
+				"upstreamResponseFilter", "responseFilter", "errorWhileProxy", "failToProxy", "logging");
+		assertThat(ctx.error).isNotNull();
+		assertThat(ctx.error.source()).isEqualTo(ErrorSource.UPSTREAM);
+		// The client leaves mid-response: logging runs once, with a downstream error.
+		Curl.Result left = Curl.attempt("--http2-prior-knowledge", "--max-time", "1", base + "/slow");
+		assertThat(left.exitCode()).isNotZero();
+		RecordingProxyHttp.Ctx gone = proxy.next();
+		assertThat(gone.phases).endsWith("logging");
+		assertThat(gone.phases).filteredOn("logging"::equals).hasSize(1);
+		assertThat(gone.error).isNotNull();
+		assertThat(gone.error.source()).isEqualTo(ErrorSource.DOWNSTREAM);
+		assertNoMoreLogging(proxy);
+	}
+
+	@Test
 	void requestFilterShortCircuitSkipsTheUpstreamAndKeepsTheConnection() throws Exception {
 		TestOrigin origin = TestOrigin.hello("from the origin");
 		this.resources.add(origin);

@@ -24,6 +24,8 @@ import io.netty.pkitesting.X509Bundle;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
 
 import dev.pingora.http.ResponseHeader;
@@ -47,14 +49,18 @@ class TlsListenerTests {
 	@RegisterExtension
 	final TestResources resources = new TestResources();
 
-	@Test
-	void theCertificateIsChosenByTheNameTheClientAsksFor() throws Exception {
+	@ParameterizedTest
+	@EnumSource(value = TlsSettings.Provider.class, names = { "JDK", "AUTO" })
+	void theCertificateIsChosenByTheNameTheClientAsksFor(TlsSettings.Provider provider) throws Exception {
 		TestCertificates first = TestCertificates.issue("a.test");
 		TestCertificates second = TestCertificates.issue("b.test");
 		TlsSettings tls = TlsSettings.builder()
 			.certificate(first.chain().toPath(), first.key().toPath())
 			.certificate(second.chain().toPath(), second.key().toPath())
+			.provider(provider)
 			.build();
+		// AUTO is OpenSSL with netty-tcnative on the class path, the JDK here.
+		assertThat(tls.sslProvider().name()).isIn("JDK", "OPENSSL");
 		int port = start(tls);
 		TlsClient.Exchange a = get(port, "a.test", first.rootPem(), null);
 		assertThat(a.subject()).contains("CN=a.test");
@@ -92,6 +98,20 @@ class TlsListenerTests {
 			.isThrownBy(() -> get(port, "a.test", server.rootPem(), null));
 		assertThatExceptionOfType(java.io.IOException.class)
 			.isThrownBy(() -> get(port, "a.test", server.rootPem(), stranger));
+	}
+
+	@Test
+	void openSslWithoutNettyTcnativeFailsWithAClearMessage() throws Exception {
+		org.junit.jupiter.api.Assumptions.assumeFalse(io.netty.handler.ssl.OpenSsl.isAvailable(),
+				"netty-tcnative is usable here");
+		TestCertificates server = TestCertificates.issue("a.test");
+		TlsSettings tls = TlsSettings.builder()
+			.certificate(server.chain().toPath(), server.key().toPath())
+			.provider(TlsSettings.Provider.OPENSSL)
+			.build();
+		assertThatIllegalStateException().isThrownBy(tls::contexts)
+			.withMessageContaining("netty-tcnative is not usable")
+			.withMessageContaining("use AUTO or JDK");
 	}
 
 	@Test

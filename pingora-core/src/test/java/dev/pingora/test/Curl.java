@@ -40,6 +40,15 @@ public final class Curl {
 	 * Run curl with these arguments; it must succeed.
 	 */
 	public static Result run(String... arguments) {
+		Result result = attempt(arguments);
+		assertThat(result.exitCode()).as("curl %s: %s", List.of(arguments), result.errors()).isZero();
+		return result;
+	}
+
+	/**
+	 * Run curl with these arguments, whether or not it succeeds.
+	 */
+	public static Result attempt(String... arguments) {
 		try {
 			Path head = Files.createTempFile("curl-head", ".txt");
 			List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-D", head.toString()));
@@ -48,10 +57,9 @@ public final class Curl {
 			byte[] body = process.getInputStream().readAllBytes();
 			String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 			assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-			assertThat(process.exitValue()).as("curl %s: %s", command, errors).isZero();
 			String heads = Files.readString(head).replace("\r\n", "\n");
 			Files.deleteIfExists(head);
-			return new Result(heads, new String(body, StandardCharsets.ISO_8859_1));
+			return new Result(heads, new String(body, StandardCharsets.ISO_8859_1), process.exitValue(), errors);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -67,8 +75,10 @@ public final class Curl {
 	 *
 	 * @param head the response heads (-D)
 	 * @param body the body
+	 * @param exitCode curl's exit code
+	 * @param errors what curl wrote to standard error
 	 */
-	public record Result(String head, String body) {
+	public record Result(String head, String body, int exitCode, String errors) {
 
 		/**
 		 * The heads and the body together.
