@@ -47,6 +47,10 @@ class PhaseOrderTests {
 			"upstreamPeer", "connectedToUpstream", "upstreamRequestFilter", "requestBodyFilter",
 			"upstreamResponseFilter", "responseFilter", "upstreamResponseBodyFilter", "responseBodyFilter", "logging");
 
+	private static final List<String> UPSTREAM_DIED = List.of("earlyRequestFilter", "requestFilter",
+			"proxyUpstreamFilter", "upstreamPeer", "connectedToUpstream", "upstreamRequestFilter", "requestBodyFilter",
+			"upstreamResponseFilter", "responseFilter", "errorWhileProxy", "failToProxy", "logging");
+
 	@RegisterExtension
 	final TestResources resources = new TestResources();
 
@@ -116,9 +120,7 @@ class PhaseOrderTests {
 		assertThat(died.exitCode()).isNotZero();
 		assertThat(died.body().length()).isLessThan(100000);
 		RecordingProxyHttp.Ctx ctx = proxy.next();
-		assertThat(ctx.phases).containsExactly("earlyRequestFilter", "requestFilter", "proxyUpstreamFilter",
-				"upstreamPeer", "connectedToUpstream", "upstreamRequestFilter", "requestBodyFilter",
-				"upstreamResponseFilter", "responseFilter", "errorWhileProxy", "failToProxy", "logging");
+		assertThat(ctx.phases).containsExactlyElementsOf(UPSTREAM_DIED);
 		assertThat(ctx.error).isNotNull();
 		assertThat(ctx.error.source()).isEqualTo(ErrorSource.UPSTREAM);
 		// The client leaves mid-response: logging runs once, with a downstream error.
@@ -195,9 +197,7 @@ class PhaseOrderTests {
 			assertThat(client.isClosedByPeer(5000)).isTrue();
 		}
 		RecordingProxyHttp.Ctx ctx = proxy.next();
-		assertThat(ctx.phases).containsExactly("earlyRequestFilter", "requestFilter", "proxyUpstreamFilter",
-				"upstreamPeer", "connectedToUpstream", "upstreamRequestFilter", "requestBodyFilter",
-				"upstreamResponseFilter", "responseFilter", "errorWhileProxy", "failToProxy", "logging");
+		assertThat(ctx.phases).containsExactlyElementsOf(UPSTREAM_DIED);
 		assertThat(ctx.error).isNotNull();
 		assertThat(ctx.error.source()).isEqualTo(ErrorSource.UPSTREAM);
 		assertThat(ctx.error.type()).isEqualTo(ErrorType.READ_ERROR);
