@@ -55,6 +55,8 @@ class Http2UpstreamTests {
 
 	private final Set<Integer> originConnections = ConcurrentHashMap.newKeySet();
 
+	private RecordingProxyHttp proxy;
+
 	@Test
 	void requestsGoAsStreamsOnOneH2cConnection() throws Exception {
 		DisposableServer origin = origin(HttpServer.create().protocol(HttpProtocol.H2C));
@@ -83,6 +85,10 @@ class Http2UpstreamTests {
 			assertThat(trailed.text()).isEqualTo("with trailers");
 			assertThat(trailed.trailers()).containsEntry("x-checksum", List.of("42"));
 		}
+		// The trailer phases saw the HTTP/2 response's trailers.
+		org.awaitility.Awaitility.await()
+			.untilAsserted(() -> assertThat(this.proxy.completed()).anySatisfy((ctx) -> assertThat(ctx.phases)
+				.contains("upstreamResponseTrailerFilter", "responseTrailerFilter")));
 	}
 
 	@Test
@@ -152,7 +158,9 @@ class Http2UpstreamTests {
 	}
 
 	private int gateway(HttpPeer peer) {
-		Server gateway = this.resources.gateway(new RecordingProxyHttp((attempt) -> peer));
+		RecordingProxyHttp proxy = new RecordingProxyHttp((attempt) -> peer);
+		this.proxy = proxy;
+		Server gateway = this.resources.gateway(proxy);
 		return gateway.port();
 	}
 
