@@ -64,6 +64,7 @@ import reactor.netty.resources.LoopResources;
 import reactor.netty.transport.NameResolverProvider;
 
 import dev.pingora.error.ErrorType;
+import dev.pingora.internal.Http2Codecs;
 import dev.pingora.error.ProxyError;
 
 /**
@@ -452,7 +453,8 @@ public final class Connector implements AutoCloseable {
 			Http2Settings settings = Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(1024 * 1024);
 			// Streams flush their own writes: one socket write per event loop turn.
 			pipeline.addLast("pingora.h2.flushes", new FlushConsolidationHandler(256, true));
-			pipeline.addLast(HTTP2_CODEC, Http2FrameCodecBuilder.forClient().initialSettings(settings).build());
+			pipeline.addLast(HTTP2_CODEC,
+					Http2Codecs.coarseDataFrames(Http2FrameCodecBuilder.forClient().initialSettings(settings).build()));
 			pipeline.addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
 			channel.config().setAutoRead(true);
 			this.connectionCustomizer.accept(channel);

@@ -29,9 +29,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
-import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -40,7 +38,8 @@ import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
+
+import dev.pingora.internal.Http2Codecs;
 
 /**
  * HTTP/2 on a client connection: the connection's HTTP/1 handlers give way to Netty's
@@ -138,17 +137,12 @@ final class Http2Downstream {
 	}
 
 	/**
-	 * The frame codec, with response bodies written in DATA frames of up to 16 KiB per
-	 * stream turn (Netty's default interleaves streams by 1 KiB, which cost a write, a
-	 * promise and a frame header per KiB of every body).
+	 * The frame codec, with response bodies in DATA frames of up to 16 KiB per stream
+	 * turn ({@link Http2Codecs#coarseDataFrames}).
 	 */
 	private static Http2FrameCodec frameCodec(Http2Options options) {
-		Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().initialSettings(settings(options)).build();
-		Http2Connection connection = codec.connection();
-		WeightedFairQueueByteDistributor distributor = new WeightedFairQueueByteDistributor(connection);
-		distributor.allocationQuantum(16 * 1024);
-		connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
-		return codec;
+		return Http2Codecs
+			.coarseDataFrames(Http2FrameCodecBuilder.forServer().initialSettings(settings(options)).build());
 	}
 
 	private static Http2Settings settings(Http2Options options) {
