@@ -384,6 +384,29 @@ class CacheTests {
 	}
 
 	@Test
+	void aFillGoesOnWhenItsClientLeaves() throws Exception {
+		Sinks.Many<String> rest = Sinks.many().unicast().onBackpressureBuffer();
+		TestOrigin origin = origin((request, response) -> response.header("Cache-Control", "max-age=60")
+			.header("Content-Length", "10")
+			.sendString(Flux.concat(Flux.just("first"), rest.asFlux())));
+		int port = gateway(origin);
+		try (RawHttpClient leaving = new RawHttpClient(port)) {
+			leaving.send("GET /left HTTP/1.1\r\nHost: cache.test\r\n\r\n");
+			assertThat(leaving.readHead().header("X-Cache-Status")).isEqualTo("miss");
+			assertThat(new String(leaving.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("first");
+		}
+		// The client is gone; the origin finishes, and the stored response is whole.
+		rest.tryEmitNext("-rest");
+		rest.tryEmitComplete();
+		await().untilAsserted(() -> {
+			RawHttpClient.Response hit = get(port, "/left");
+			assertThat(hit.header("X-Cache-Status")).isEqualTo("hit");
+			assertThat(hit.text()).isEqualTo("first-rest");
+		});
+		assertThat(origin.requests()).hasSize(1);
+	}
+
+	@Test
 	void unsafeRequestsInvalidateTheStoredResponse() {
 		TestOrigin origin = origin((request, response) -> response.header("Cache-Control", "max-age=60")
 			.sendString(Mono.just(request.method().name())));

@@ -907,12 +907,22 @@ final class CacheFlow<C> {
 	void finish() {
 		release(CacheLock.Status.TRANSIENT_ERROR);
 		FillWriter writer = this.filling;
-		if (writer != null) {
+		if (writer != null && !fillsOnItsOwn()) {
 			writer.abandon();
 		}
 		if (this.cache.config() != null) {
 			this.config.stats().record(this.cache.phase);
 		}
+	}
+
+	/**
+	 * Whether a fill is still reading the origin's body into the storage on its own: it
+	 * outlives the request's client (who may have gone), as in Pingora, so that the
+	 * requests reading the same fill get the whole response.
+	 */
+	boolean fillsOnItsOwn() {
+		FillWriter writer = this.filling;
+		return writer != null && writer.driving != null && !writer.over;
 	}
 
 	private CacheKey keyOrThrow() {

@@ -707,6 +707,14 @@ final class UpstreamAttempt<C> implements Connector.Callback {
 			return;
 		}
 		onLoop(() -> {
+			CacheFlow<C> cache = this.request.cacheFlow;
+			if (signal != SignalType.ON_COMPLETE && !this.released && cache != null && cache.fillsOnItsOwn()) {
+				// The client went, the cache fill goes on: the exchange ends by itself
+				// (the
+				// connection back to the pool at the end of the body, or closed on a
+				// failure).
+				return;
+			}
 			if (!this.released) {
 				cancelWriter();
 				release(false);
