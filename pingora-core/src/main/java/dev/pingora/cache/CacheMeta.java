@@ -18,8 +18,13 @@ package dev.pingora.cache;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 
@@ -126,7 +131,7 @@ public record CacheMeta(int status, HttpHeaders headers, Instant created, Instan
 	 */
 	public int weight() {
 		int size = 128;
-		for (java.util.Map.Entry<String, String> field : this.headers) {
+		for (Map.Entry<String, String> field : this.headers) {
 			size += 32 + field.getKey().length() + field.getValue().length();
 		}
 		return size;
@@ -141,13 +146,51 @@ public record CacheMeta(int status, HttpHeaders headers, Instant created, Instan
 		if (headers instanceof ReadOnlyHttpHeaders) {
 			return headers;
 		}
-		CharSequence[] pairs = new CharSequence[headers.size() * 2];
-		int i = 0;
-		for (java.util.Map.Entry<String, String> field : headers) {
-			pairs[i++] = field.getKey();
-			pairs[i++] = field.getValue();
+		return freeze(headers, List.of());
+	}
+
+	/**
+	 * Freeze header fields for storing, leaving some out.
+	 * @param headers the fields
+	 * @param left the names of the fields to leave out (any case)
+	 * @return a read-only copy
+	 */
+	public static HttpHeaders freeze(HttpHeaders headers, Collection<String> left) {
+		List<CharSequence> pairs = new ArrayList<>(headers.size() * 2);
+		for (Map.Entry<String, String> field : headers) {
+			if (!containsIgnoreCase(left, field.getKey())) {
+				pairs.add(field.getKey());
+				pairs.add(field.getValue());
+			}
 		}
-		return new ReadOnlyHttpHeaders(false, pairs);
+		return new ReadOnlyHttpHeaders(false, pairs.toArray(new CharSequence[0]));
+	}
+
+	/**
+	 * Return the body length a message declares.
+	 * @param headers the message's fields
+	 * @return its {@code Content-Length}, or -1 when absent or not a number
+	 */
+	public static long declaredLength(HttpHeaders headers) {
+		String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+		if (value == null) {
+			return -1;
+		}
+		try {
+			return Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	private static boolean containsIgnoreCase(Collection<String> names, String name) {
+		for (String candidate : names) {
+			if (candidate.equalsIgnoreCase(name)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

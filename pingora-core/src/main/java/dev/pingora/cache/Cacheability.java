@@ -154,18 +154,15 @@ public sealed interface Cacheability {
 		if (why != null) {
 			return uncacheable(NoCacheReason.ORIGIN_NOT_CACHE, why);
 		}
-		HttpHeaders stored = new DefaultHttpHeaders().add(response.headers());
-		for (String name : directives.fieldsToStrip()) {
-			stored.remove(name);
-		}
 		Duration lifetime = Freshness.lifetime(response.status(), directives, fields, responseTime);
 		Duration initialAge = Freshness.initialAge(fields, requestTime, responseTime);
 		boolean noStale = Freshness.forbidsStale(directives) || directives.noCache();
 		Duration swr = noStale ? Duration.ZERO
 				: seconds(directives.staleWhileRevalidate(), defaultStaleWhileRevalidate);
 		Duration sie = noStale ? Duration.ZERO : seconds(directives.staleIfError(), defaultStaleIfError);
-		return cacheable(new CacheMeta(response.status(), CacheMeta.freeze(stored), responseTime, responseTime,
-				initialAge, lifetime, swr, sie));
+		return cacheable(
+				new CacheMeta(response.status(), CacheMeta.freeze(response.headers(), directives.fieldsToStrip()),
+						responseTime, responseTime, initialAge, lifetime, swr, sie));
 	}
 
 	private static Duration seconds(@Nullable Integer value, Duration absent) {

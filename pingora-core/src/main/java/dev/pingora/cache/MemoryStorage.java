@@ -115,9 +115,7 @@ public final class MemoryStorage implements Storage {
 
 	@Override
 	public @Nullable Fill startFill(CacheKey key, CacheMeta meta) {
-		String length = meta.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH);
-		if (length != null && !length.isEmpty() && length.length() < 19 && length.chars().allMatch(Character::isDigit)
-				&& Long.parseLong(length) > this.maxObjectSize) {
+		if (CacheMeta.declaredLength(meta.headers()) > this.maxObjectSize) {
 			// Declared larger than the largest object: not even started.
 			return null;
 		}

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * What the engine changes in Netty's HTTP/2 frame codec, on both sides.
@@ -32,6 +33,20 @@ public final class Http2Codecs {
 	public static final int DATA_QUANTUM = 16 * 1024;
 
 	private Http2Codecs() {
+	}
+
+	/**
+	 * The name of the {@link #consolidatedFlushes() flush consolidation} handler.
+	 */
+	public static final String FLUSHES = "pingora.h2.flushes";
+
+	/**
+	 * A handler, put before the frame codec, that turns the flushes of all streams in one
+	 * event loop turn into one write to the socket: every stream flushes its own writes.
+	 * @return a new handler
+	 */
+	public static FlushConsolidationHandler consolidatedFlushes() {
+		return new FlushConsolidationHandler(256, true);
 	}
 
 	/**

@@ -167,9 +167,7 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	 */
 	@Override
 	public boolean isPurge(Session session, Context ctx) {
-		Caching cache = this.caching;
-		return cache != null && cache.purge() && PURGE.equals(session.requestHeader().method().name())
-				&& isAllowedToPurge(session, cache);
+		return isPurgeRequest(session) && isAllowedToPurge(session);
 	}
 
 	/**
@@ -177,14 +175,21 @@ public final class RoutingProxy implements ProxyHttp<RoutingProxy.Context> {
 	 * passed on, it would still invalidate the stored response (an unsafe method).
 	 */
 	private boolean isForbiddenPurge(Session session) {
-		Caching cache = this.caching;
-		return cache != null && cache.purge() && PURGE.equals(session.requestHeader().method().name())
-				&& !isAllowedToPurge(session, cache);
+		return isPurgeRequest(session) && !isAllowedToPurge(session);
 	}
 
-	private static boolean isAllowedToPurge(Session session, Caching cache) {
-		return session.clientAddress() instanceof InetSocketAddress client && client.getAddress() != null
-				&& cache.purgeFrom().contains(client.getAddress());
+	/**
+	 * A {@code PURGE} while purging is on.
+	 */
+	private boolean isPurgeRequest(Session session) {
+		Caching cache = this.caching;
+		return cache != null && cache.purge() && PURGE.equals(session.requestHeader().method().name());
+	}
+
+	private boolean isAllowedToPurge(Session session) {
+		Caching cache = this.caching;
+		return cache != null && session.clientAddress() instanceof InetSocketAddress client
+				&& client.getAddress() != null && cache.purgeFrom().contains(client.getAddress());
 	}
 
 	@Override

@@ -49,7 +49,6 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
@@ -322,12 +321,7 @@ public final class Connector implements AutoCloseable {
 	 * moment one is asked for (before its HEADERS frame makes it active).
 	 */
 	private static AtomicInteger streams(Channel connection) {
-		AtomicInteger count = connection.attr(STREAMS).get();
-		if (count == null) {
-			connection.attr(STREAMS).setIfAbsent(new AtomicInteger());
-			count = connection.attr(STREAMS).get();
-		}
-		return count;
+		return Objects.requireNonNull(connection.attr(STREAMS).get(), "not an HTTP/2 connection");
 	}
 
 	private void openStream(Channel connection, Acquisition acquisition, boolean reused) {
@@ -451,11 +445,11 @@ public final class Connector implements AutoCloseable {
 			// stream
 			// channel when its exchange asks.
 			Http2Settings settings = Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(1024 * 1024);
-			// Streams flush their own writes: one socket write per event loop turn.
-			pipeline.addLast("pingora.h2.flushes", new FlushConsolidationHandler(256, true));
+			pipeline.addLast(Http2Codecs.FLUSHES, Http2Codecs.consolidatedFlushes());
 			pipeline.addLast(HTTP2_CODEC,
 					Http2Codecs.coarseDataFrames(Http2FrameCodecBuilder.forClient().initialSettings(settings).build()));
 			pipeline.addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+			channel.attr(STREAMS).set(new AtomicInteger());
 			channel.config().setAutoRead(true);
 			this.connectionCustomizer.accept(channel);
 			return;

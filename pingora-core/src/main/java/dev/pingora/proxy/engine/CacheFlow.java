@@ -201,8 +201,7 @@ final class CacheFlow<C> {
 			}
 		}
 		catch (Exception ex) {
-			logger.warn("cacheHitFilter failed, treated as a miss: {}", this.session.requestSummary(), ex);
-			return miss();
+			forced = Mono.error(ex);
 		}
 		return forced.map(Optional::of).defaultIfEmpty(Optional.empty()).onErrorResume((ex) -> {
 			logger.warn("cacheHitFilter failed, treated as a miss: {}", this.session.requestSummary(), ex);
@@ -215,12 +214,14 @@ final class CacheFlow<C> {
 		CacheKey primary = primaryKey();
 		Storage.Hit hit = storage.lookup(primary);
 		this.cache.key = primary;
-		if (hit == null || !hit.meta().headers().contains(HttpHeaderNames.VARY)) {
-			return (hit != null && hit.meta().status() == VARY_INDEX) ? null : hit;
+		if (hit == null) {
+			return null;
 		}
-		String variance = variance(hit.meta());
+		CacheMeta meta = hit.meta();
+		String variance = meta.headers().contains(HttpHeaderNames.VARY) ? variance(meta) : null;
 		if (variance == null) {
-			return (hit.meta().status() == VARY_INDEX) ? null : hit;
+			// A Vary index is never served itself.
+			return (meta.status() == VARY_INDEX) ? null : hit;
 		}
 		CacheKey variant = primary.withVariance(variance);
 		this.cache.key = variant;
@@ -238,10 +239,7 @@ final class CacheFlow<C> {
 	}
 
 	private CacheKey primaryKey() {
-		CacheKey key = this.cache.key;
-		if (key == null) {
-			throw new IllegalStateException("no cache key");
-		}
+		CacheKey key = keyOrThrow();
 		return (key.variance() != null) ? key.withVariance(null) : key;
 	}
 
@@ -249,9 +247,7 @@ final class CacheFlow<C> {
 	 * Whether the request's own directives (RFC 9111 §5.2.1) accept a fresh response.
 	 */
 	private boolean requestAccepts(CacheMeta meta, Instant now) {
-		if (this.directives.noCache() || (this.directives.isEmpty() && this.session.requestHeader()
-			.headers()
-			.containsValue(HttpHeaderNames.PRAGMA, HttpHeaderValues.NO_CACHE, true))) {
+		if (requestNoCache()) {
 			return false;
 		}
 		long age = meta.age(now).toSeconds();
@@ -269,10 +265,17 @@ final class CacheFlow<C> {
 	 * response is refreshed.
 	 */
 	private boolean requestWantsValidation() {
-		return this.directives.noCache() || this.directives.maxAge() != null
-				|| (this.directives.isEmpty() && this.session.requestHeader()
-					.headers()
-					.containsValue(HttpHeaderNames.PRAGMA, HttpHeaderValues.NO_CACHE, true));
+		return requestNoCache() || this.directives.maxAge() != null;
+	}
+
+	/**
+	 * {@code Cache-Control: no-cache}, or {@code Pragma: no-cache} without
+	 * {@code Cache-Control} (RFC 9111 §5.4).
+	 */
+	private boolean requestNoCache() {
+		return this.directives.noCache() || (this.directives.isEmpty() && this.session.requestHeader()
+			.headers()
+			.containsValue(HttpHeaderNames.PRAGMA, HttpHeaderValues.NO_CACHE, true));
 	}
 
 	/**
@@ -280,9 +283,11 @@ final class CacheFlow<C> {
 	 * forbid it.
 	 */
 	private boolean maxStaleAccepts(CacheMeta meta, Instant now) {
-		if (!this.directives.has("max-stale") || this.directives.noCache()
-				|| Freshness.forbidsStale(CacheControl.of(meta.headers()))
-				|| CacheControl.of(meta.headers()).noCache()) {
+		if (!this.directives.has("max-stale") || this.directives.noCache()) {
+			return false;
+		}
+		CacheControl stored = CacheControl.of(meta.headers());
+		if (Freshness.forbidsStale(stored) || stored.noCache()) {
 			return false;
 		}
 		Integer limit = this.directives.seconds("max-stale");
@@ -509,8 +514,8 @@ final class CacheFlow<C> {
 			return Cacheability.uncacheable(NoCacheReason.CUSTOM, "cacheMiss did not accept the miss");
 		}
 		long max = this.config.maxFileSize();
-		String length = response.header(HttpHeaderNames.CONTENT_LENGTH);
-		if (max > 0 && length != null && parseLength(length) > max) {
+		long length = CacheMeta.declaredLength(response.headers());
+		if (max > 0 && length > max) {
 			return Cacheability.uncacheable(NoCacheReason.RESPONSE_TOO_LARGE, "Content-Length " + length);
 		}
 		return Cacheability.cacheable(meta);
@@ -705,7 +710,7 @@ final class CacheFlow<C> {
 		if (origin == null) {
 			fields.set(HttpHeaderNames.AGE, Math.max(0, meta.age(now()).toSeconds()));
 		}
-		long length = parseLength(fields.get(HttpHeaderNames.CONTENT_LENGTH));
+		long length = CacheMeta.declaredLength(fields);
 		if (length < 0 && hit.isComplete()) {
 			length = hit.length();
 			if (meta.status() != 204 && meta.status() != 304) {
@@ -942,22 +947,20 @@ final class CacheFlow<C> {
 				|| HttpMethod.TRACE.equals(method);
 	}
 
-	private static long parseLength(@Nullable String value) {
-		if (value == null) {
-			return -1;
-		}
-		try {
-			return Long.parseLong(value.trim());
-		}
-		catch (NumberFormatException ex) {
-			return -1;
-		}
-	}
-
 	/**
 	 * What a background refresh (stale-while-revalidate) starts with.
 	 */
 	record Background(Storage.Hit hit, CacheKey key, CacheLock.@Nullable WritePermit permit) {
+
+		/**
+		 * The refresh will not happen: its lock goes to whoever waits.
+		 */
+		void giveUp() {
+			if (this.permit != null) {
+				this.permit.release(CacheLock.Status.TRANSIENT_ERROR);
+			}
+		}
+
 	}
 
 	/**

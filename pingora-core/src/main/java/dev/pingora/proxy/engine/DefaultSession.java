@@ -145,9 +145,6 @@ final class DefaultSession implements Session, TimingDigest {
 			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
 			headers.remove(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text());
 			headers.remove(HttpConversionUtil.ExtensionHeaderNames.PATH.text());
-			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text());
-			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text());
-			headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text());
 		}
 		this.clientVersion = request.protocolVersion();
 		this.requestHeader = RequestHeader.wrap(request.method(), request.uri(), this.clientVersion, headers);
@@ -186,7 +183,7 @@ final class DefaultSession implements Session, TimingDigest {
 	@Override
 	public String scheme() {
 		// An HTTP/2 stream's TLS is its connection's.
-		Channel connection = (this.http2 && this.channel.parent() != null) ? this.channel.parent() : this.channel;
+		Channel connection = this.http2 ? this.channel.parent() : this.channel;
 		return (connection.pipeline().get(SslHandler.class) != null) ? "https" : "http";
 	}
 

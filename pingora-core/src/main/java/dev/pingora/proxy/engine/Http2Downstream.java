@@ -31,7 +31,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
@@ -54,8 +53,6 @@ final class Http2Downstream {
 
 	static final String MULTIPLEX = "pingora.h2.streams";
 
-	static final String FLUSHES = "pingora.h2.flushes";
-
 	private Http2Downstream() {
 	}
 
@@ -63,6 +60,18 @@ final class Http2Downstream {
 	 * Turn a connection set up for HTTP/1.1 into an HTTP/2 one.
 	 */
 	static void switchTo(Channel channel, HttpProxy<?> engine, Http2Options options) {
+		leaveHttp1(channel);
+		ChannelPipeline pipeline = channel.pipeline();
+		pipeline.addLast(Http2Codecs.FLUSHES, Http2Codecs.consolidatedFlushes());
+		pipeline.addLast(FRAME_CODEC, frameCodec(options));
+		pipeline.addLast(MULTIPLEX, multiplex(engine));
+	}
+
+	/**
+	 * Take the HTTP/1 handlers off a connection that becomes an HTTP/2 one. Flow control
+	 * paces the client from now on; each stream reads only when asked.
+	 */
+	private static void leaveHttp1(Channel channel) {
 		ChannelPipeline pipeline = channel.pipeline();
 		for (String name : List.of(HttpProxy.HTTP_CODEC, DownstreamGuard.NAME, DownstreamHandler.NAME)) {
 			if (pipeline.get(name) != null) {
@@ -70,13 +79,6 @@ final class Http2Downstream {
 			}
 		}
 		DownstreamHandler.forget(channel);
-		// Every stream flushes its own writes; consolidated, the flushes of one event
-		// loop
-		// turn become one write to the socket.
-		pipeline.addLast(FLUSHES, new FlushConsolidationHandler(256, true));
-		pipeline.addLast(FRAME_CODEC, frameCodec(options));
-		pipeline.addLast(MULTIPLEX, multiplex(engine));
-		// Flow control paces the client now; each stream reads only when asked.
 		channel.config().setAutoRead(true);
 	}
 
@@ -121,13 +123,9 @@ final class Http2Downstream {
 		Http2Options options = channel.attr(H2C_UPGRADE).get();
 		ChannelPipeline pipeline = channel.pipeline();
 		HttpServerUpgradeHandler.SourceCodec leaving = (ctx) -> {
-			for (String name : List.of(HttpProxy.HTTP_CODEC, DownstreamGuard.NAME, DownstreamHandler.NAME)) {
-				if (pipeline.get(name) != null) {
-					pipeline.remove(name);
-				}
-			}
-			DownstreamHandler.forget(channel);
-			channel.config().setAutoRead(true);
+			// The HTTP/2 handlers take the upgrade handler's place, after the flushes.
+			pipeline.addBefore(UPGRADE_HANDLER, Http2Codecs.FLUSHES, Http2Codecs.consolidatedFlushes());
+			leaveHttp1(channel);
 		};
 		HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(leaving,
 				(protocol) -> Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME.toString().contentEquals(protocol)

@@ -19,7 +19,6 @@ package dev.pingora.proxy.engine;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.pingora.cache.CacheLock;
 import dev.pingora.cache.NoCacheReason;
 import dev.pingora.cache.PurgeStatus;
 import dev.pingora.error.ErrorSource;
@@ -141,8 +140,8 @@ final class ProxyRequest<C> {
 	 */
 	private void releaseBackground() {
 		CacheFlow.Background refresh = this.background;
-		if (refresh != null && refresh.permit() != null) {
-			refresh.permit().release(CacheLock.Status.TRANSIENT_ERROR);
+		if (refresh != null) {
+			refresh.giveUp();
 		}
 		this.background = null;
 	}
@@ -163,9 +162,7 @@ final class ProxyRequest<C> {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("newCtx failed; no background refresh for {}", this.session.requestSummary(), ex);
-			if (refresh.permit() != null) {
-				refresh.permit().release(CacheLock.Status.TRANSIENT_ERROR);
-			}
+			refresh.giveUp();
 			return;
 		}
 		ProxyRequest<C> subrequest = new ProxyRequest<>(this.engine, this.session.detachedCopy(), subCtx);
@@ -264,7 +261,7 @@ final class ProxyRequest<C> {
 		if (phases.responseBodyFilters()) {
 			body = ((BodyFilter) this::filterResponseChunk).filter(body);
 		}
-		return body.doOnNext((chunk) -> this.session.responseBodyBytesSent += chunk.readableBytes());
+		return countSent(body);
 	}
 
 	/**
@@ -289,7 +286,11 @@ final class ProxyRequest<C> {
 			filtered = ((BodyFilter) (chunk) -> this.proxy.responseBodyFilter(this.session, chunk, this.ctx))
 				.filter(filtered);
 		}
-		return filtered.doOnNext((chunk) -> this.session.responseBodyBytesSent += chunk.readableBytes());
+		return countSent(filtered);
+	}
+
+	private Flux<ByteBuf> countSent(Flux<ByteBuf> body) {
+		return body.doOnNext((chunk) -> this.session.responseBodyBytesSent += chunk.readableBytes());
 	}
 
 	/**
